@@ -1,0 +1,68 @@
+"""The benchmark's PyTorch side: the same MNIST trainings as downhill's, tensors preloaded.
+
+Usage: python3 torch_mnist.py MNIST_DATA_DIR  -> one JSON object on stdout.
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+
+def read_idx(path, header):
+    with open(path, "rb") as f:
+        data = f.read()
+    return np.frombuffer(data, dtype=np.uint8, offset=header)
+
+
+def load(folder):
+    def images(name):
+        return torch.from_numpy(read_idx(os.path.join(folder, name), 16).reshape(-1, 784).astype(np.float32) / 255.0)
+
+    def labels(name):
+        return torch.from_numpy(read_idx(os.path.join(folder, name), 8).astype(np.int64))
+
+    return (
+        images("train-images-idx3-ubyte"),
+        labels("train-labels-idx1-ubyte"),
+        images("t10k-images-idx3-ubyte"),
+        labels("t10k-labels-idx1-ubyte"),
+    )
+
+
+def train(model, optimizer, x, y, batch_size=128, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    order = torch.randperm(x.shape[0], generator=g)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    start = time.perf_counter()
+    for i in range(0, x.shape[0], batch_size):
+        idx = order[i : i + batch_size]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        optimizer.step()
+    return time.perf_counter() - start
+
+
+def accuracy(model, x, y):
+    with torch.no_grad():
+        return (model(x).argmax(1) == y).float().mean().item()
+
+
+def main():
+    torch.manual_seed(0)
+    xtr, ytr, xte, yte = load(sys.argv[1])
+    results = {"torch": torch.__version__, "threads": torch.get_num_threads(), "runs": {}}
+    softmax = torch.nn.Linear(784, 10)
+    seconds = train(softmax, torch.optim.SGD(softmax.parameters(), lr=0.1), xtr, ytr)
+    results["runs"]["softmax"] = {"seconds": seconds, "accuracy": accuracy(softmax, xte, yte)}
+    mlp = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    seconds = train(mlp, torch.optim.Adam(mlp.parameters(), lr=1e-3), xtr, ytr)
+    results["runs"]["mlp"] = {"seconds": seconds, "accuracy": accuracy(mlp, xte, yte)}
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

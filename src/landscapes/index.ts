@@ -1,0 +1,3 @@
+export { Landscape, Minimum, LandscapeSpec, defineLandscape } from './landscape';
+export { parabola, quadratic, rosenbrock, himmelblau, beale, saddle } from './classics';
+export { doubleWell } from './double_well';

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs';
+import { DownhillError } from '../errors';
+
+/** Labels are class indices (int32, [n]) or float rows [n, classes] (one-hot or probabilities). */
+function checkTargets(where: string, logits: tf.Tensor, target: tf.Tensor): void {
+  if (logits.rank !== 2) {
+    throw new DownhillError(`${where}: logits must be [n, classes], got shape [${logits.shape.join(', ')}].`, `return one row of class scores per sample.`);
+  }
+  const [n, classes] = logits.shape;
+  if (target.dtype === 'int32') {
+    if (target.rank !== 1 || target.shape[0] !== n) {
+      throw new DownhillError(
+        `${where}: ${n} rows of logits but labels of shape [${target.shape.join(', ')}].`,
+        `pass one class index per sample, shape [${n}].`,
+      );
+    }
+  } else if (target.rank !== 2 || target.shape[0] !== n || target.shape[1] !== classes) {
+    throw new DownhillError(
+      `${where}: logits are [${n}, ${classes}] but targets are [${target.shape.join(', ')}] (${target.dtype}).`,
+      `pass class indices as int32 (e.g. tf.tensor1d(labels, 'int32')) or one-hot rows of width ${classes}.`,
+    );
+  }
+}
+
+/**
+ * Cross-entropy from logits, computed stably through log-softmax
+ * (logits − logsumexp(logits)), averaged over the batch: torch.nn.CrossEntropyLoss.
+ */
+export function crossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  checkTargets('crossEntropy', logits, target);
+  return tf.tidy(() => {
+    const rows = target.dtype === 'int32' ? tf.oneHot(target as tf.Tensor1D, logits.shape[1] as number) : target;
+    return tf.neg(tf.mean(tf.sum(tf.mul(rows, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+  });
+}
+
+/** The fraction of samples whose highest logit is the true class. */
+export function accuracy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  checkTargets('accuracy', logits, target);
+  return tf.tidy(() => {
+    const truth = target.dtype === 'int32' ? target : tf.argMax(target, -1);
+    return tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), truth), "float32")) as tf.Scalar;
+  });
+}

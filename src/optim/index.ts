@@ -1,0 +1,15 @@
+export { GradientTransformation, chain, stateless, identity, applyUpdates, zerosLike } from './transformation';
+export { scaleByLearningRate, scale } from './learning_rate';
+export { trace, TraceOptions } from './trace';
+export { scaleByAdam, AdamState } from './scale_by_adam';
+export { scaleByRms } from './scale_by_rms';
+export { scaleByAdagrad } from './scale_by_adagrad';
+export { addWeightDecay } from './weight_decay';
+export { clipByValue, clipByGlobalNorm } from './clip';
+export { sgd, SgdOptions } from './sgd';
+export { adam, adamw, AdamOptions } from './adam';
+export { rmsprop, RmspropOptions } from './rmsprop';
+export { adagrad, AdagradOptions } from './adagrad';
+export { Optimizer } from './optimizer';
+export { descentStep, StepOutput } from './step';
+export { mapNamed, zipNamed, globalNorm, NamedTensors } from '../named_tensors';

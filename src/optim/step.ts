@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs';
+import { DownhillError } from '../errors';
+import { NamedTensors, disposeReplaced, globalNorm } from '../named_tensors';
+import { GradientTransformation, applyUpdates } from './transformation';
+
+/** What one descent step reports: tensors the caller reads and disposes. */
+export interface StepOutput<S> {
+  /** The loss at which the gradient was taken (before the update). */
+  loss: tf.Scalar;
+  /** The norm of the raw gradient (before any clipping). */
+  gradNorm: tf.Scalar;
+  state: S;
+}
+
+/**
+ * One step of gradient descent on variables, in place: computes the loss and its
+ * gradient with respect to every parameter, transforms the gradient into updates,
+ * and adds them to the parameters. Intermediate tensors are freed, and so are the
+ * tensors of the old optimizer state that the new one replaces.
+ */
+export function descentStep<S>(
+  params: Record<string, tf.Variable>,
+  objective: (params: NamedTensors) => tf.Tensor,
+  transform: GradientTransformation<S>,
+  state: S,
+): StepOutput<S> {
+  const names = Object.keys(params);
+  const variables = names.map((n) => params[n]);
+  const out = tf.tidy(() => {
+    let value: tf.Scalar;
+    let gradList: tf.Tensor[];
+    try {
+      const result = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+        const named: NamedTensors = {};
+        names.forEach((n, i) => (named[n] = xs[i]));
+        const loss = objective(named);
+        checkScalar(loss);
+        return loss;
+      })(variables);
+      value = result.value as tf.Scalar;
+      gradList = result.grads;
+    } catch (e) {
+      throw explainGradientError(e, names);
+    }
+    const grads: NamedTensors = {};
+    names.forEach((n, i) => (grads[n] = gradList[i]));
+    const gradNorm = globalNorm(grads);
+    const { updates, state: next } = transform.update(grads, state, params);
+    const updated = applyUpdates(params, updates);
+    names.forEach((n) => params[n].assign(updated[n]));
+    return { loss: value, gradNorm, state: next as tf.TensorContainer };
+  });
+  disposeReplaced(state, out.state);
+  return out as unknown as StepOutput<S>;
+}
+
+function checkScalar(loss: unknown): void {
+  if (!(loss instanceof tf.Tensor)) {
+    throw new DownhillError(
+      `the loss function returned ${typeof loss}, not a tensor.`,
+      `return a scalar tensor, e.g. tf.mean(tf.square(pred.sub(y))).`,
+    );
+  }
+  if (loss.rank !== 0) {
+    throw new DownhillError(
+      `the loss function returned a tensor of shape [${loss.shape.join(', ')}], not a scalar.`,
+      `reduce it to one number, e.g. with tf.mean(...) or tf.sum(...).`,
+    );
+  }
+}
+
+function explainGradientError(e: unknown, names: string[]): Error {
+  if (e instanceof DownhillError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (/Cannot compute gradient/.test(message)) {
+    return new DownhillError(
+      `the loss does not depend on every parameter (${names.join(', ')}): at least one has no gradient.`,
+      `use every parameter in the loss, or leave the unused ones out of the parameters you optimize.`,
+    );
+  }
+  return e instanceof Error ? e : new Error(message);
+}

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import { Dataset, DataInput, dataset } from '../data/dataset';
+import { batches } from '../data/batches';
+import { LossFn, MetricFn } from '../losses/loss';
+import { Model } from '../models/model';
+import { ensure } from '../runtime/runtime';
+
+export interface EvaluateOptions {
+  loss: LossFn;
+  metrics?: Record<string, MetricFn>;
+  /** Samples per forward pass (default 1024). */
+  batchSize?: number;
+}
+
+/** The loss and metrics of a model on a dataset, averaged over all samples (no training). */
+export async function evaluate(
+  model: Model,
+  data: DataInput,
+  options: EvaluateOptions,
+): Promise<{ loss: number; metrics: Record<string, number> }> {
+  await ensure();
+  const d: Dataset = dataset(data, 'evaluate: data');
+  const metrics = options.metrics ?? {};
+  const names = Object.keys(metrics);
+  const sums = new Float64Array(names.length + 1);
+  for (const batch of batches(d, Math.min(options.batchSize ?? 1024, d.size))) {
+    const packed = tf.tidy(() => {
+      const prediction = model.forward(model.params, batch.x);
+      return tf.stack([options.loss(prediction, batch.y), ...names.map((k) => metrics[k](prediction, batch.y))]);
+    });
+    const values = await packed.data();
+    values.forEach((v, i) => (sums[i] += v * batch.size));
+    tf.dispose([packed, batch.x, batch.y]);
+  }
+  return {
+    loss: sums[0] / d.size,
+    metrics: Object.fromEntries(names.map((k, i) => [k, sums[i + 1] / d.size])),
+  };
+}
+
+/** The predicted class (highest logit) of each of the first `n` samples, with the true labels. */
+export async function predictClasses(model: Model, data: DataInput, n?: number): Promise<{ predicted: number[]; actual: number[] }> {
+  await ensure();
+  const d = dataset(data, 'predictClasses: data');
+  const count = Math.min(n ?? d.size, d.size);
+  const predicted: number[] = [];
+  for (const batch of batches(d, Math.min(1024, count))) {
+    const classes = tf.tidy(() => tf.argMax(model.forward(model.params, batch.x), -1));
+    predicted.push(...(await classes.data()));
+    tf.dispose([classes, batch.x, batch.y]);
+    if (predicted.length >= count) break;
+  }
+  return { predicted: predicted.slice(0, count), actual: Array.from(d.y.subarray(0, count)) };
+}

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import { DataInput, dataset } from '../data/dataset';
+import { batches, epochOrder, resolveBatchSize } from '../data/batches';
+import { DownhillError } from '../errors';
+import { LossFn } from '../losses/loss';
+import { Model } from '../models/model';
+import { disposeAll } from '../named_tensors';
+import { GradientTransformation } from '../optim/transformation';
+import { Schedule } from '../schedules/schedule';
+import { ensure } from '../runtime/runtime';
+import { checkInRange, checkInteger, checkOptions, checkPositive } from '../validate';
+import { History } from './history';
+import { runLoop } from './loop';
+
+export interface LrRangeTestOptions {
+  model: Model;
+  loss: LossFn;
+  data: DataInput;
+  /** Builds the optimizer from a learning-rate schedule, e.g. `(lr) => optim.sgd({ lr, momentum: 0.9 })`. */
+  optimizer: (lr: Schedule) => GradientTransformation;
+  minLr?: number;
+  maxLr?: number;
+  steps?: number;
+  batchSize?: number | 'full';
+  seed?: number;
+  /** Exponential smoothing of the recorded loss (default 0.98). */
+  smoothing?: number;
+  /** Stop once the smoothed loss exceeds this multiple of its minimum (default 4). */
+  stopFactor?: number;
+}
+
+export interface LrRangeTestResult {
+  lrs: number[];
+  losses: number[];
+  smoothed: number[];
+  /** The learning rate where the smoothed loss falls fastest: a good starting point. */
+  suggestion: number;
+  /** The learning rate at the lowest smoothed loss (usually too large to train with). */
+  minLossLr: number;
+  history: History;
+}
+
+/**
+ * The learning-rate range test: train for a few steps while the learning rate grows
+ * exponentially from minLr to maxLr, record the loss, and suggest the learning rate
+ * where it falls fastest. The model's parameters are put back afterwards.
+ */
+export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeTestResult> {
+  const where = 'lrRangeTest';
+  checkOptions(where, options, ['model', 'loss', 'data', 'optimizer', 'minLr', 'maxLr', 'steps', 'batchSize', 'seed', 'smoothing', 'stopFactor']);
+  if (typeof options.optimizer !== 'function') {
+    throw new DownhillError(`${where}: 'optimizer' must be a function from a learning rate to an optimizer.`, 'pass e.g. optimizer: (lr) => optim.sgd({ lr }).');
+  }
+  const minLr = checkPositive(where, 'minLr', options.minLr ?? 1e-7, '1e-7');
+  const maxLr = checkPositive(where, 'maxLr', options.maxLr ?? 10, '10');
+  if (maxLr <= minLr) throw new DownhillError(`${where}: maxLr (${maxLr}) must be larger than minLr (${minLr}).`, 'e.g. minLr: 1e-6, maxLr: 1.');
+  const steps = checkInteger(where, 'steps', options.steps ?? 100, 5);
+  const beta = checkInRange(where, 'smoothing', options.smoothing ?? 0.98, 0, 1);
+  const stopFactor = checkPositive(where, 'stopFactor', options.stopFactor ?? 4, '4');
+  await ensure();
+
+  const data = dataset(options.data, `${where}: data`);
+  const batchSize = resolveBatchSize(data, options.batchSize, where);
+  const perEpoch = Math.ceil(data.size / batchSize);
+  const schedule: Schedule = (t) => minLr * (maxLr / minLr) ** (Math.min(t, steps - 1) / (steps - 1));
+  const { model, loss } = options;
+  const saved = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, tf.clone(v)]));
+
+  const lrs: number[] = [];
+  const losses: number[] = [];
+  const smoothed: number[] = [];
+  let average = 0;
+  let best = Infinity;
+  let history: History;
+  try {
+    history = await runLoop({
+      where,
+      label: 'lr range test',
+      params: model.params,
+      optimizer: options.optimizer(schedule),
+      epochs: Math.ceil(steps / perEpoch),
+      recordParams: false,
+      onDivergence: 'stop',
+      divergenceFactor: Infinity,
+      batchesFor: function* (epoch) {
+        for (const b of batches(data, batchSize, epochOrder(data, true, options.seed ?? 0, epoch))) {
+          yield { size: b.size, objective: (p) => loss(model.forward(p, b.x), b.y), dispose: () => tf.dispose([b.x, b.y]) };
+        }
+      },
+      callbacks: [
+        {
+          onStep(s, run) {
+            lrs.push(s.lr ?? NaN);
+            losses.push(s.loss);
+            average = beta * average + (1 - beta) * s.loss;
+            const value = average / (1 - beta ** s.step);
+            smoothed.push(value);
+            best = Math.min(best, value);
+            if (s.step >= steps) run.stop('swept the whole learning-rate range');
+            else if (value > stopFactor * best) run.stop(`the smoothed loss passed ${stopFactor}× its minimum`);
+          },
+        },
+      ],
+    });
+  } finally {
+    for (const [k, v] of Object.entries(saved)) model.params[k].assign(v);
+    disposeAll(saved);
+  }
+  return { lrs, losses, smoothed, ...suggest(lrs, smoothed), history };
+}
+
+/** The steepest fall of the smoothed loss against log(lr), before its minimum. */
+function suggest(lrs: number[], smoothed: number[]): { suggestion: number; minLossLr: number } {
+  let iMin = 0;
+  smoothed.forEach((v, i) => {
+    if (v < smoothed[iMin]) iMin = i;
+  });
+  const minLossLr = lrs[iMin];
+  const skip = Math.max(1, Math.floor(smoothed.length * 0.1));
+  let steepest = -1;
+  let slope = 0;
+  for (let i = skip; i < iMin; i++) {
+    const s = (smoothed[i + 1] - smoothed[i - 1]) / (Math.log(lrs[i + 1]) - Math.log(lrs[i - 1]));
+    if (s < slope) {
+      slope = s;
+      steepest = i;
+    }
+  }
+  return { suggestion: steepest >= 0 ? lrs[steepest] : minLossLr / 10, minLossLr };
+}

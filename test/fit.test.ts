@@ -1,0 +1,224 @@
+import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import * as dh from '../src';
+import { expectDownhillError, initRuntime } from './helpers/setup';
+
+const X = [1, 2, 3, 4];
+const Y = [3, 5, 7, 9];
+
+describe('fit: the training loop', () => {
+  before(initRuntime);
+
+  it('batch gradient descent on the lesson data (lr 0.01, 1000 epochs) finds w → 2 and b → 1', async () => {
+    const model = dh.models.linear();
+    const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1000 });
+    const { w, b } = dh.models.parameterValues(model) as { w: number[][]; b: number[] };
+    assert.ok(Math.abs(w[0][0] - 2) < 0.02, `w = ${w[0][0]}`);
+    assert.ok(Math.abs(b[0] - 1) < 0.02, `b = ${b[0]}`);
+    assert.equal(h.steps.length, 1000, 'full batch: one step per epoch');
+    assert.equal(h.stopped?.reason, 'maxEpochs');
+    assert.deepEqual(h.paramNames, ['w', 'b']);
+    assert.deepEqual(h.initialParams, [0, 0]);
+    assert.ok(h.steps.every((s, i) => i === 0 || s.time >= h.steps[i - 1].time), 'wall time grows');
+    dh.models.disposeModel(model);
+  });
+
+  it('the first step equals the hand-derived MSE gradient: dw = 2/N Σ(ŷ−y)x = −35, db = −12', async () => {
+    const model = dh.models.linear();
+    const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1 });
+    const [w, b] = h.steps[0].params!;
+    assert.ok(Math.abs(w - 0.35) < 1e-6 && Math.abs(b - 0.12) < 1e-6, `${w}, ${b}`);
+    assert.ok(Math.abs(h.steps[0].gradNorm - Math.hypot(35, 12)) < 1e-4);
+    assert.equal(h.steps[0].loss, 41);
+    dh.models.disposeModel(model);
+  });
+
+  it('halfMse (the 1/(2N) convention) has half the gradient of mse', async () => {
+    const model = dh.models.linear();
+    const h = await dh.fit({ model, loss: dh.losses.halfMse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1 });
+    assert.ok(Math.abs(h.steps[0].gradNorm - Math.hypot(35, 12) / 2) < 1e-4);
+    assert.equal(h.steps[0].loss, 20.5);
+    dh.models.disposeModel(model);
+  });
+
+  it('stochastic mode (batchSize 1) takes one step per sample and the seed fixes the order', async () => {
+    const data = dh.data.linear({ n: 20, seed: 1 });
+    const run = async (seed: number) => {
+      const model = dh.models.linear();
+      const h = await dh.fit({ model, loss: dh.losses.mse, data, optimizer: dh.optim.sgd({ lr: 0.05 }), batchSize: 1, epochs: 2, seed });
+      dh.models.disposeModel(model);
+      return h;
+    };
+    const [a, b, c] = [await run(7), await run(7), await run(8)];
+    assert.equal(a.steps.length, 40);
+    assert.deepEqual(a.stepValues('loss'), b.stepValues('loss'), 'same seed, same run');
+    assert.notDeepEqual(a.stepValues('loss'), c.stepValues('loss'), 'another seed, another order');
+  });
+
+  it('mini-batch mode: 100 samples in batches of 32 are 4 steps per epoch', async () => {
+    const model = dh.models.linear();
+    const h = await dh.fit({
+      model, loss: dh.losses.mse, data: dh.data.linear({ n: 100 }), optimizer: dh.optim.sgd({ lr: 0.1 }), batchSize: 32, epochs: 3,
+    });
+    assert.equal(h.steps.length, 12);
+    assert.deepEqual(h.epochs.map((e) => e.steps), [4, 8, 12]);
+    dh.models.disposeModel(model);
+  });
+
+  it('validation loss and metrics are recorded every epoch; training metrics are averaged over batches', async () => {
+    const { train, test } = dh.data.mnist({ train: 2000, test: 500 });
+    const model = dh.models.softmaxRegression();
+    const h = await dh.fit({
+      model, loss: dh.losses.crossEntropy, data: train, validation: test, optimizer: dh.optim.sgd({ lr: 0.1 }),
+      batchSize: 100, epochs: 3, metrics: { accuracy: dh.losses.accuracy },
+    });
+    assert.equal(h.epochs.length, 3);
+    for (const e of h.epochs) {
+      assert.ok(e.valLoss! > 0 && e.valMetrics!.accuracy > 0.5, JSON.stringify(e));
+      assert.ok(e.metrics.accuracy > 0.3 && e.metrics.accuracy <= 1);
+    }
+    assert.ok(h.epochs[2].valLoss! < h.epochs[0].valLoss!, 'validation loss falls');
+    assert.equal(h.paramNames, undefined, '7850 parameters are not recorded per step');
+    assert.equal(h.steps[0].params, undefined);
+    const accuracy = h.epochValues('valAccuracy');
+    assert.equal(accuracy.length, 3);
+    assert.equal(accuracy[2], h.epochs[2].valMetrics!.accuracy);
+    dh.models.disposeModel(model);
+  });
+
+  it('callbacks run every step and epoch, and can stop the run', async () => {
+    const model = dh.models.linear();
+    const seen: string[] = [];
+    const h = await dh.fit({
+      model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 100,
+      callbacks: [
+        {
+          onStep: (s) => void seen.push(`s${s.step}`),
+          onEpoch: (e, run) => {
+            seen.push(`e${e.epoch}`);
+            if (e.epoch === 3) run.stop('enough');
+          },
+          onEnd: () => void seen.push('end'),
+        },
+      ],
+    });
+    assert.deepEqual(seen, ['s1', 'e1', 's2', 'e2', 's3', 'e3', 'end']);
+    assert.deepEqual(h.stopped, { reason: 'callback', message: 'enough', epoch: 3, step: 3 });
+    dh.models.disposeModel(model);
+  });
+
+  it('stops when the loss changes by less than the tolerance (1e-5)', async () => {
+    const model = dh.models.linear();
+    const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.05 }), epochs: 5000, tolerance: 1e-5 });
+    assert.equal(h.stopped?.reason, 'tolerance');
+    assert.ok(h.epochs.length < 5000);
+    const [a, b] = h.epochs.slice(-2).map((e) => e.loss);
+    assert.ok(Math.abs(a - b) < 1e-5);
+    assert.match(h.stopped!.message, /converged/);
+    dh.models.disposeModel(model);
+  });
+
+  it('early stopping waits `patience` epochs, then restores the best parameters', async () => {
+    // The validation targets follow another line, so after a while fitting the training data makes validation worse.
+    const train = { x: X, y: Y };
+    const validation = { x: X, y: [2, 2.5, 3, 3.5] };
+    const model = dh.models.linear();
+    const h = await dh.fit({ model, loss: dh.losses.mse, data: train, validation, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 500, patience: 5 });
+    assert.equal(h.stopped?.reason, 'earlyStopping');
+    const best = h.best!;
+    assert.equal(best.monitor, 'valLoss');
+    assert.equal(h.epochs.length, best.epoch + 5);
+    const bestValLoss = Math.min(...h.epochValues('valLoss'));
+    assert.equal(best.value, bestValLoss);
+    const restored = dh.models.parameterValues(model) as { w: number[][]; b: number[] };
+    const atBest = h.steps[best.epoch - 1].params!;
+    assert.ok(Math.abs(restored.w[0][0] - atBest[0]) < 1e-7 && Math.abs(restored.b[0] - atBest[1]) < 1e-7);
+    const last = h.steps.at(-1)!.params!;
+    assert.notEqual(last[0], atBest[0], 'the last parameters differ from the restored ones');
+    dh.models.disposeModel(model);
+  });
+
+  it('a diverging run throws a DivergenceError that names the learning rate, and carries the history', async () => {
+    const model = dh.models.linear();
+    const error = await expectDownhillError(
+      () => dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.5 }), epochs: 1000 }),
+      /training diverged at step \d+/,
+      /lower the learning rate \(this step used 0.5; try 0.05\)/,
+    );
+    assert.ok(error instanceof dh.DivergenceError);
+    assert.equal(error.history.stopped?.reason, 'diverged');
+    assert.ok(error.history.steps.length < 1000);
+    dh.models.disposeModel(model);
+  });
+
+  it("onDivergence: 'stop' returns the history instead, never silently NaN", async () => {
+    const model = dh.models.linear();
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: string) => void warnings.push(m);
+    let h: dh.History;
+    try {
+      h = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 10 }), epochs: 1000, onDivergence: 'stop' });
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(h.stopped?.reason, 'diverged');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /diverged/);
+    dh.models.disposeModel(model);
+  });
+
+  it('a NaN loss is caught at the step it appears', async () => {
+    const model = dh.models.linear();
+    const nanLoss: dh.losses.LossFn = (p, y) => tf.mul(dh.losses.mse(p, y), NaN);
+    await expectDownhillError(
+      () => dh.fit({ model, loss: nanLoss, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 5 }),
+      /diverged at step 1 \(epoch 1\): the loss became NaN/,
+    );
+    dh.models.disposeModel(model);
+  });
+});
+
+describe('fit: bad input', () => {
+  before(initRuntime);
+  const base = () => ({ model: dh.models.linear(), loss: dh.losses.mse, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 2 });
+
+  it('x and y with different numbers of samples', () =>
+    expectDownhillError(() => dh.fit({ ...base(), data: { x: [1, 2, 3], y: [1, 2] } }), /x has 3 samples but y has 2/));
+
+  it('NaN in the data, with its position', () =>
+    expectDownhillError(() => dh.fit({ ...base(), data: { x: [1, NaN, 3], y: [1, 2, 3] } }), /x contains NaN at sample 1/, /remove or fill/));
+
+  it('Infinity in the targets', () =>
+    expectDownhillError(() => dh.fit({ ...base(), data: { x: [1, 2], y: [1, Infinity] } }), /y contains Infinity at sample 1/));
+
+  it('an empty dataset', () => expectDownhillError(() => dh.fit({ ...base(), data: { x: [], y: [] } }), /dataset is empty/));
+
+  it('a batch larger than the data', () =>
+    expectDownhillError(() => dh.fit({ ...base(), data: { x: X, y: Y }, batchSize: 10 }), /batchSize 10 is larger than the dataset \(4 samples\)/, /'full'/));
+
+  it('a fractional batch size', () => expectDownhillError(() => dh.fit({ ...base(), data: { x: X, y: Y }, batchSize: 1.5 }), /whole number/));
+
+  it('rows of different lengths', () =>
+    expectDownhillError(() => dh.fit({ ...base(), data: { x: [[1, 2], [3]], y: [1, 2] } }), /x\[1\] has 1 entries where 2 were expected/));
+
+  it('more input features than the model takes', () =>
+    expectDownhillError(() => dh.fit({ ...base(), data: { x: [[1, 2], [3, 4]], y: [1, 2] } }), /input has shape \[2, 2\] but the layer expects \[n, 1\]/));
+
+  it('predictions and targets of different shapes (no silent broadcasting)', () =>
+    expectDownhillError(
+      () => dh.fit({ ...base(), model: dh.models.linear({ outputs: 2 }), data: { x: X, y: Y } }),
+      /predictions have shape \[4, 2\] but targets have shape \[4, 1\]/,
+    ));
+
+  it('an unknown option', () =>
+    expectDownhillError(() => dh.fit({ ...base(), data: { x: X, y: Y }, epoch: 3 } as never), /unknown option 'epoch'/, /did you mean 'epochs'/));
+
+  it('a non-integer number of epochs', () => expectDownhillError(() => dh.fit({ ...base(), data: { x: X, y: Y }, epochs: 0 }), /'epochs' must be a whole number >= 1/));
+
+  it('labels of the wrong length for cross-entropy', () =>
+    expectDownhillError(
+      () => dh.fit({ ...base(), model: dh.models.linear({ inputs: 1, outputs: 3 }), loss: dh.losses.crossEntropy, data: { x: X, y: Int32Array.from([0, 1, 2, 1, 0]) } }),
+      /x has 4 samples but y has 5/,
+    ));
+});

@@ -1,0 +1,146 @@
+import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import * as dh from '../src';
+import { expectDownhillError, initRuntime } from './helpers/setup';
+
+const { optim } = dh;
+
+/** Sign-SGD in a few lines: the researcher's interface. */
+const signSgd = (lr: number) => optim.chain(optim.stateless((g) => tf.sign(g)), optim.scaleByLearningRate(lr));
+
+/** Lion (Chen et al. 2023), the README's example of a new optimizer in under 15 lines. */
+function lion({ lr = 1e-4, betas = [0.9, 0.99], weightDecay = 0 } = {}): dh.optim.GradientTransformation {
+  const [b1, b2] = betas;
+  const direction: dh.optim.GradientTransformation<{ m: dh.optim.NamedTensors }> = {
+    init: (params) => ({ m: optim.zerosLike(params) }),
+    update: (grads, { m }) => ({
+      updates: optim.zipNamed(m, grads, (m, g) => tf.sign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)))),
+      state: { m: optim.zipNamed(m, grads, (m, g) => tf.add(tf.mul(m, b2), tf.mul(g, 1 - b2))) },
+    }),
+  };
+  return optim.chain(direction, optim.addWeightDecay(weightDecay), optim.scaleByLearningRate(lr));
+}
+
+describe('optimizers as gradient transformations', () => {
+  before(initRuntime);
+
+  it('the torch-like Optimizer takes the hand-checked first step of lesson 1: gradient 6, w 5 → 4.4', () => {
+    const w = tf.variable(tf.scalar(5));
+    const opt = new optim.Optimizer({ w }, optim.sgd({ lr: 0.1 }));
+    const loss = opt.step(() => tf.square(tf.sub(w, 2)));
+    assert.equal(loss, 9);
+    assert.ok(Math.abs(opt.lastGradNorm - 6) < 1e-6);
+    assert.ok(Math.abs(w.dataSync()[0] - 4.4) < 1e-6);
+    assert.equal(opt.steps, 1);
+    assert.equal(opt.lr, 0.1);
+    opt.dispose();
+    w.dispose();
+  });
+
+  it('update with gradients (2, 3) at lr 0.1 gives (-0.2, -0.3); at lr 10 gives (-20, -30)', () => {
+    for (const [lr, expected] of [[0.1, [-0.2, -0.3]], [10, [-20, -30]]] as const) {
+      const params = { w: tf.scalar(0), b: tf.scalar(0) };
+      const tx = optim.sgd({ lr });
+      const state = tx.init(params);
+      const { updates } = tx.update({ w: tf.scalar(2), b: tf.scalar(3) }, state, params);
+      const next = optim.applyUpdates(params, updates);
+      assert.ok(Math.abs(next.w.dataSync()[0] - expected[0]) < 1e-5);
+      assert.ok(Math.abs(next.b.dataSync()[0] - expected[1]) < 1e-5);
+    }
+  });
+
+  it('chain runs transformations in order (clip, then scale)', () => {
+    const tx = optim.chain(optim.clipByValue(1), optim.scale(-2));
+    const { updates } = tx.update({ g: tf.tensor1d([5, -0.5]) }, tx.init({ g: tf.zeros([2]) }));
+    assert.deepEqual(Array.from(updates.g.dataSync()), [-2, 1]);
+  });
+
+  it('clipByGlobalNorm scales every gradient by the same factor so the global norm is maxNorm', () => {
+    const tx = optim.clipByGlobalNorm(1);
+    const { updates } = tx.update({ a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) }, null);
+    const norm = dh.optim.globalNorm(updates).dataSync()[0];
+    assert.ok(Math.abs(norm - 1) < 1e-5, `norm ${norm}`);
+    assert.ok(Math.abs(updates.a.dataSync()[0] - 0.6) < 1e-5);
+    const small = tx.update({ a: tf.tensor1d([0.3, 0.4]) }, null).updates.a.dataSync();
+    assert.deepEqual(Array.from(small).map((v) => +v.toFixed(6)), [0.3, 0.4], 'a small gradient is left alone');
+  });
+
+  it('coupled L2 (adam weightDecay) and decoupled decay (adamw) differ, as in PyTorch', async () => {
+    const run = async (tx: dh.optim.GradientTransformation) =>
+      (await dh.descend({ f: dh.landscapes.quadratic(), start: [3, 1], optimizer: tx, steps: 20 })).trajectory().at(-1)!;
+    const coupled = await run(optim.adam({ lr: 0.1, weightDecay: 0.5 }));
+    const decoupled = await run(optim.adamw({ lr: 0.1, weightDecay: 0.5 }));
+    assert.notDeepEqual(coupled, decoupled);
+  });
+
+  it('a new optimizer fits in a few lines: sign-SGD and Lion reach the bottom of a bowl', async () => {
+    const f = dh.landscapes.quadratic({ scales: [1, 10] });
+    for (const tx of [signSgd(0.01), lion({ lr: 0.01 })]) {
+      const h = await dh.descend({ f, start: [2, 1], optimizer: tx, steps: 600 });
+      const [x, y] = h.trajectory().at(-1)!;
+      assert.ok(Math.abs(x) < 0.05 && Math.abs(y) < 0.05, `ended at (${x}, ${y})`);
+    }
+  });
+
+  it('the learning rate a chain reports comes from its scaleByLearningRate', () => {
+    const tx = optim.chain(optim.clipByGlobalNorm(1), optim.sgd({ lr: dh.schedules.exponential({ lr: 1, gamma: 0.5 }) }));
+    let state = tx.init({ w: tf.scalar(1) });
+    assert.equal(tx.learningRate!(state), 1);
+    state = tx.update({ w: tf.scalar(1) }, state, { w: tf.scalar(1) }).state;
+    assert.equal(tx.learningRate!(state), 0.5);
+  });
+
+  it('optimizers carry a readable name for legends', () => {
+    assert.equal(optim.sgd({ lr: 0.1, momentum: 0.9 }).name, 'sgd(lr=0.1, momentum=0.9)');
+    assert.equal(optim.adam().name, 'adam()');
+  });
+});
+
+describe('optimizer bad input', () => {
+  before(initRuntime);
+
+  it('a negative learning rate is refused with the fix', () =>
+    expectDownhillError(() => optim.sgd({ lr: -0.1 }), /learning rate must be greater than 0, got -0.1/, /climbs the loss/));
+
+  it('a zero learning rate is refused', () => expectDownhillError(() => optim.adam({ lr: 0 }), /greater than 0, got 0/));
+
+  it('a learning rate that is not a number is refused', () =>
+    expectDownhillError(() => optim.sgd({ lr: '0.1' as unknown as number }), /'lr' must be a number, got the string "0.1"/));
+
+  it('NaN as a learning rate is refused', () => expectDownhillError(() => optim.rmsprop({ lr: NaN }), /'lr' must be a number, got NaN/));
+
+  it('an unknown option name is refused, with the PyTorch spelling mapped', () =>
+    expectDownhillError(() => optim.sgd({ lr: 0.1, weight_decay: 0.1 } as never), /unknown option 'weight_decay'/, /did you mean 'weightDecay'/));
+
+  it('a misspelt option gets a suggestion', () =>
+    expectDownhillError(() => optim.adam({ betass: [0.9, 0.99] } as never), /unknown option 'betass'/, /did you mean 'betas'/));
+
+  it('nesterov without momentum is refused, as in PyTorch', () =>
+    expectDownhillError(() => optim.sgd({ lr: 0.1, nesterov: true }), /Nesterov momentum needs a momentum > 0/));
+
+  it('betas outside [0, 1) are refused', () => expectDownhillError(() => optim.adam({ betas: [0.9, 1.5] }), /'b2' must be in \[0, 1\)/));
+
+  it('a schedule that returns NaN stops training with a clear error', async () => {
+    const broken = () => NaN;
+    await expectDownhillError(
+      () => dh.descend({ f: dh.landscapes.parabola(), start: 1, optimizer: optim.sgd({ lr: broken }), steps: 3 }),
+      /schedule returned NaN at step 0/,
+    );
+  });
+
+  it('a loss that is not a scalar is refused', () => {
+    const w = tf.variable(tf.tensor1d([1, 2]));
+    const opt = new optim.Optimizer({ w }, optim.sgd({ lr: 0.1 }));
+    return expectDownhillError(() => opt.step(() => tf.square(w)), /shape \[2\], not a scalar/, /tf\.mean/);
+  });
+
+  it('a parameter the loss does not use is named', () => {
+    const w = tf.variable(tf.scalar(1));
+    const unused = tf.variable(tf.scalar(1));
+    const opt = new optim.Optimizer({ w, unused }, optim.sgd({ lr: 0.1 }));
+    return expectDownhillError(() => opt.step(() => tf.square(w)), /does not depend on every parameter \(w, unused\)/);
+  });
+
+  it('an Optimizer refuses plain tensors (it must update in place)', () =>
+    expectDownhillError(() => new optim.Optimizer({ w: tf.scalar(1) as never }, optim.sgd({ lr: 0.1 })), /'w' is not a tf.Variable/));
+});

@@ -1,0 +1,92 @@
+import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import * as dh from '../src';
+import { missingSharedLibrary } from '../src/runtime/backends';
+import { expectDownhillError } from './helpers/setup';
+
+describe('runtime', () => {
+  const saved = process.env.DOWNHILL_BACKEND;
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.DOWNHILL_BACKEND;
+    else process.env.DOWNHILL_BACKEND = saved;
+    await dh.runtime.init();
+  });
+
+  it('auto picks the fastest backend that works and says why the better ones were skipped', async () => {
+    delete process.env.DOWNHILL_BACKEND;
+    const info = await dh.runtime.init();
+    const order = dh.runtime.BACKEND_NAMES as readonly string[];
+    const chosen = info.backends.find((b) => b.available)!;
+    assert.equal(info.backend, chosen.name);
+    assert.equal(tf.getBackend(), info.tfBackend);
+    for (const skipped of info.backends.filter((b) => !b.available)) {
+      assert.ok(order.indexOf(skipped.name) < order.indexOf(info.backend), 'only better backends are skipped');
+      assert.ok(skipped.reason && skipped.fix, `${skipped.name} says why and how to fix`);
+      assert.ok(info.reason.includes(skipped.name));
+    }
+    // Without the native bindings installed, WASM is the best that works on this machine.
+    if (!info.backends.some((b) => b.available && b.name.startsWith('node'))) {
+      assert.ok(['webgpu', 'wasm'].includes(info.backend));
+    }
+    assert.match(dh.runtime.describe(), new RegExp(`runtime: ${info.backend} on the (CPU|GPU)`));
+  });
+
+  it('the backend option overrides the choice', async () => {
+    const info = await dh.runtime.init({ backend: 'cpu' });
+    assert.equal(info.backend, 'cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    assert.equal(info.reason, 'asked for by the backend option');
+  });
+
+  it('DOWNHILL_BACKEND overrides the choice', async () => {
+    process.env.DOWNHILL_BACKEND = 'cpu';
+    const info = await dh.runtime.init();
+    assert.equal(info.backend, 'cpu');
+    assert.equal(info.reason, 'asked for by DOWNHILL_BACKEND');
+  });
+
+  it('an unknown backend name is refused with the list of names', async () => {
+    await expectDownhillError(() => dh.runtime.init({ backend: 'cuda' as never }), /unknown backend 'cuda'/, /auto, node-gpu, node, webgpu, wasm, cpu/);
+    process.env.DOWNHILL_BACKEND = 'gpu';
+    await expectDownhillError(() => dh.runtime.init(), /unknown backend 'gpu' \(from DOWNHILL_BACKEND\)/);
+  });
+
+  it('asking for a backend whose package is missing names the package and the install command', async function () {
+    const info = await dh.runtime.init();
+    const missing = info.backends.find((b) => b.name === 'node' && !b.available);
+    if (!missing) this.skip(); // tfjs-node is installed on this machine
+    await expectDownhillError(() => dh.runtime.init({ backend: 'node' }), /@tensorflow\/tfjs-node is not installed/, /npm install @tensorflow\/tfjs-node/);
+  });
+
+  it('training starts the runtime by itself when init() was not called', async () => {
+    const model = dh.models.linear();
+    const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: [1, 2], y: [3, 5] }, optimizer: dh.optim.sgd({ lr: 0.1 }), epochs: 2 });
+    assert.equal(h.steps.length, 2);
+    assert.ok(dh.runtime.info());
+    dh.models.disposeModel(model);
+  });
+
+  it('a missing shared library is named from the loader message', () => {
+    assert.equal(missingSharedLibrary('libcudart.so.11.0: cannot open shared object file: No such file or directory'), 'libcudart.so.11.0');
+    assert.equal(missingSharedLibrary('some other failure'), undefined);
+  });
+});
+
+describe('runtime: the same training on every CPU backend', () => {
+  after(() => dh.runtime.init());
+
+  it('cpu and wasm agree on a regression within float32 tolerance', async () => {
+    const results: number[][] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await dh.runtime.init({ backend });
+      const model = dh.models.linear({ inputs: 2, init: 'xavier', seed: 3 });
+      const h = await dh.fit({
+        model, loss: dh.losses.mse, data: dh.data.linear({ n: 64, w: [1, -2], seed: 2 }), optimizer: dh.optim.adam({ lr: 0.05 }),
+        batchSize: 16, epochs: 5, seed: 1,
+      });
+      results.push(h.trajectory().at(-1)!);
+      dh.models.disposeModel(model);
+    }
+    results[0].forEach((v, i) => assert.ok(Math.abs(v - results[1][i]) < 1e-4 * Math.max(1, Math.abs(v)), `${results[0]} vs ${results[1]}`));
+  });
+});
