@@ -19,6 +19,8 @@ export interface Landscape {
   dims: 1 | 2;
   f(point: tf.Tensor): tf.Tensor;
   value(point: number[]): number;
+  /** f at many points in one batched call. */
+  values(points: number[][]): number[];
   /** f on a grid: z[j][i] = f(xs[i], ys[j]) (Plotly's contour layout). Two-dimensional landscapes only. */
   grid(xs: number[], ys: number[]): number[][];
   /** f at each of xs (one-dimensional landscapes). */
@@ -29,6 +31,8 @@ export interface Landscape {
   domain: [number, number][];
   /** A classic starting point. */
   start: number[];
+  /** Names of the coordinates, for axis titles (default w; or x, y). */
+  axes: string[];
 }
 
 export interface LandscapeSpec {
@@ -41,6 +45,7 @@ export interface LandscapeSpec {
   saddles?: number[][];
   domain: [number, number][];
   start: number[];
+  axes?: string[];
 }
 
 /** Builds a Landscape from one elementwise formula, used both for gradients and for plotting grids. */
@@ -68,6 +73,7 @@ export function defineLandscape(spec: LandscapeSpec): Landscape {
     dims: spec.dims,
     f,
     value: (point) => evaluate([point])[0],
+    values: (points) => (points.length ? evaluate(points) : []),
     grid(xs, ys) {
       if (spec.dims !== 2) throw new DownhillError(`${spec.name} is one-dimensional; grid needs two.`, `use curve(xs).`);
       const points: number[][] = [];
@@ -83,5 +89,6 @@ export function defineLandscape(spec: LandscapeSpec): Landscape {
     saddles: spec.saddles ?? [],
     domain: spec.domain,
     start: spec.start,
+    axes: spec.axes ?? (spec.dims === 1 ? ['w'] : ['x', 'y']),
   };
 }

@@ -1,0 +1,7 @@
+export { show, ShowOptions, ShowResult, figureBundle } from './show';
+export { toHTML, figureFragment } from './html';
+export { toPNG, closeBrowser, PngOptions } from './png';
+export { liveLoss, LiveLossOptions } from './live';
+export { table, tableText, tableHTML } from './table';
+export { inNotebook } from './kernel';
+export { chromiumPath } from './browser';

@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DownhillError } from '../errors';
+import { Figure } from '../plot/figure';
+import { chromiumPath } from './browser';
+import { figureFragment, figureTitle, newFigureId, toHTML } from './html';
+import { inNotebook, sendDisplay } from './kernel';
+import { plotlyScriptTag, plotlyVersion } from './plotly_bundle';
+import { toPNG } from './png';
+
+export interface ShowOptions {
+  /** Add a PNG (needs Chromium): true, false, or 'auto' (default: when Chromium is installed; DOWNHILL_PNG=0 turns it off). */
+  png?: boolean | 'auto';
+  /** Outside a notebook: where to write the HTML file. */
+  file?: string;
+}
+
+export interface ShowResult {
+  /** The notebook output's display id (in a notebook). */
+  displayId?: string;
+  /** The HTML file written (outside a notebook). */
+  file?: string;
+}
+
+let plotlyInjected = false;
+
+function wantPng(option: boolean | 'auto' | undefined): boolean {
+  if (option === true) return true;
+  if (option === false) return false;
+  if (process.env.DOWNHILL_PNG === '0') return false;
+  return chromiumPath() !== undefined;
+}
+
+function checkFigure(fig: Figure): void {
+  if (!fig || !Array.isArray(fig.data) || typeof fig.layout !== 'object') {
+    throw new DownhillError('show: expected a figure { data, layout }.', 'pass what a dh.plot builder returned, e.g. dh.plot.lossCurve(history).');
+  }
+}
+
+function plainText(fig: Figure): string {
+  const kinds = [...new Set(fig.data.map((t) => t.type ?? 'scatter'))].join(', ');
+  const lines = [`<Figure "${figureTitle(fig)}": ${fig.data.length} trace${fig.data.length === 1 ? '' : 's'} (${kinds})${fig.frames ? `, ${fig.frames.length} frames` : ''}>`];
+  for (const w of fig.warnings ?? []) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+/** The MIME bundle of a figure: Plotly JSON for JupyterLab / VS Code, HTML for Notebook 6 and HTML exports, text, and PNG when given. */
+export function figureBundle(fig: Figure, id: string, png?: Buffer): Record<string, unknown> {
+  const bundle: Record<string, unknown> = {
+    'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout, ...(fig.frames ? { frames: fig.frames } : {}), config: { responsive: true } },
+    'text/html': figureFragment(fig, { id, png: png?.toString('base64') }),
+    'text/plain': plainText(fig),
+  };
+  if (png) bundle['image/png'] = png.toString('base64');
+  return bundle;
+}
+
+/** Puts plotly.js into the notebook once per kernel session, before the first chart that needs it. */
+function injectPlotly(): void {
+  if (plotlyInjected) return;
+  sendDisplay({ 'text/html': plotlyScriptTag(), 'text/plain': `(plotly.js ${plotlyVersion()} loaded for the charts of this notebook)` });
+  plotlyInjected = true;
+}
+
+/**
+ * Shows a figure. In a notebook: one display message with several representations
+ * (Plotly JSON, HTML, text), followed — when Chromium is available — by an update
+ * that adds a PNG; awaiting the result waits for that. Outside a notebook: writes a
+ * standalone HTML file and prints its path.
+ */
+export async function show(fig: Figure, options: ShowOptions = {}): Promise<ShowResult> {
+  checkFigure(fig);
+  if (!inNotebook()) {
+    const file = options.file ?? path.join(os.tmpdir(), 'downhill-figures', `${slug(figureTitle(fig))}-${Date.now()}.html`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, toHTML(fig));
+    console.log(`figure written to ${file} (open it in a browser)`);
+    return { file };
+  }
+  injectPlotly();
+  const displayId = newFigureId();
+  sendDisplay(figureBundle(fig, displayId), { displayId });
+  if (wantPng(options.png)) {
+    try {
+      const png = await toPNG(fig);
+      sendDisplay(figureBundle(fig, displayId, png), { displayId, update: true });
+    } catch (e) {
+      if (options.png === true) throw e;
+      console.warn(`(no PNG copy of the chart: ${e instanceof Error ? e.message.split('\n')[0] : e})`);
+    }
+  }
+  return { displayId };
+}
+
+/** Updates a figure shown before (by its display id) in place; no PNG, so it stays fast. */
+export function updateShown(fig: Figure, displayId: string): void {
+  sendDisplay(figureBundle(fig, displayId), { displayId, update: true });
+}
+
+/** Shows a figure for the first time under a display id chosen by the caller (for live charts). */
+export function showWithId(fig: Figure, displayId: string): void {
+  injectPlotly();
+  sendDisplay(figureBundle(fig, displayId), { displayId });
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'figure';
+}

@@ -1,0 +1,166 @@
+import { Landscape } from '../landscapes/landscape';
+import { Figure, FigureOptions, Frame, Layout, Trace, axis, color, makeFigure } from './figure';
+import { landscapeGrid } from './landscape_grid';
+import { Runs, namedRuns, pathOf } from './runs';
+
+export interface ContourOptions extends FigureOptions {
+  /** [[xmin, xmax], [ymin, ymax]] (default: the landscape's domain). */
+  range?: [[number, number], [number, number]];
+  /** Grid points per axis (default 120). */
+  resolution?: number;
+  /** Colour by log10 of the height: true, false, or 'auto' (when values span orders of magnitude). */
+  log?: boolean | 'auto';
+  /** Mark the known minima and saddles (default true). */
+  markMinima?: boolean;
+}
+
+interface Prepared {
+  base: Trace[];
+  layout: Layout;
+  /** Height of the plotting area in pixels (to place controls below it). */
+  plotHeight: number;
+  paths: { name: string; path: number[][] }[];
+  warnings: string[];
+}
+
+function prepare(where: string, landscape: Landscape, runs: Runs | undefined, options: ContourOptions): Prepared {
+  const range = options.range ?? (landscape.domain as [[number, number], [number, number]]);
+  const grid = landscapeGrid(where, landscape, range, options.resolution ?? 120, options.log ?? 'auto');
+  const warnings: string[] = [];
+  if (grid.gaps) warnings.push(`${grid.gaps} grid points where ${landscape.name} is not finite are left blank.`);
+  const base: Trace[] = [
+    {
+      type: 'contour', name: landscape.name, x: grid.xs, y: grid.ys, z: grid.shown, ncontours: 30,
+      colorscale: 'Viridis', reversescale: false, contours: { coloring: 'heatmap', showlines: true },
+      line: { width: 0.5, color: 'rgba(255,255,255,0.35)' },
+      colorbar: { title: { text: grid.log ? 'log₁₀ height' : 'height' }, thickness: 14 },
+      hovertemplate: `${landscape.axes[0]} = %{x:.3g}<br>${landscape.axes[1]} = %{y:.3g}<extra></extra>`, showscale: true,
+    },
+  ];
+  if (options.markMinima ?? true) {
+    if (landscape.minima.length) {
+      base.push({
+        type: 'scatter', mode: 'markers', name: 'minimum', x: landscape.minima.map((m) => m.point[0]), y: landscape.minima.map((m) => m.point[1]),
+        marker: { symbol: 'star', size: 16, color: '#FFD700', line: { color: 'black', width: 1 } },
+        hovertemplate: 'minimum (%{x:.4g}, %{y:.4g})<extra></extra>',
+      });
+    }
+    if (landscape.saddles.length) {
+      base.push({
+        type: 'scatter', mode: 'markers', name: 'saddle point', x: landscape.saddles.map((s) => s[0]), y: landscape.saddles.map((s) => s[1]),
+        marker: { symbol: 'x', size: 12, color: 'white', line: { color: 'black', width: 1 } },
+      });
+    }
+  }
+  const paths = runs === undefined ? [] : namedRuns(where, runs).map(({ name, history }) => ({ name, path: pathOf(where, name, history, 2) }));
+  for (const { name, path } of paths) {
+    const outside = path.filter(([x, y]) => !(x >= range[0][0] && x <= range[0][1] && y >= range[1][0] && y <= range[1][1])).length;
+    if (outside) warnings.push(`${name}: ${outside} of ${path.length} points lie outside the drawn range.`);
+  }
+  // Size the plot so that one unit is about as long on both axes (gradients then
+  // look perpendicular to the contour lines, as they are), within sensible bounds.
+  const plotWidth = 520;
+  const aspect = (range[1][1] - range[1][0]) / (range[0][1] - range[0][0]);
+  const plotHeight = Math.min(620, Math.max(300, plotWidth * aspect));
+  const layout: Layout = {
+    title: { text: paths.length ? `${paths.map((p) => p.name).join(' vs ')} on ${landscape.name}` : landscape.name },
+    xaxis: axis(landscape.axes[0], { range: range[0], showgrid: false }),
+    yaxis: axis(landscape.axes[1], { range: range[1], showgrid: false }),
+    legend: { orientation: 'h', y: -0.12, yanchor: 'top' },
+    width: plotWidth + 190,
+    height: plotHeight + 170,
+    margin: { b: 90 },
+  };
+  return { base, layout, paths, warnings, plotHeight };
+}
+
+/** At most `max` points of a long path (start and end kept), to keep figures light. */
+function thin(path: number[][], max = 1500): number[][] {
+  if (path.length <= max) return path;
+  const every = Math.ceil(path.length / max);
+  return path.filter((_, i) => i % every === 0 || i === path.length - 1);
+}
+
+function pathTraces(name: string, path: number[][], i: number): Trace[] {
+  const p = thin(path);
+  return [
+    {
+      type: 'scatter', mode: p.length <= 200 ? 'lines+markers' : 'lines', name, x: p.map((q) => q[0]), y: p.map((q) => q[1]),
+      line: { color: color(i), width: 2.5 }, marker: { size: 4, color: color(i) },
+      hovertemplate: `${name}<br>(%{x:.4g}, %{y:.4g})<extra></extra>`,
+    },
+    {
+      type: 'scatter', mode: 'markers', name: `${name}: start / end`, showlegend: false,
+      x: [p[0][0], p[p.length - 1][0]], y: [p[0][1], p[p.length - 1][1]],
+      marker: { size: [12, 12], symbol: ['circle', 'x'], color: color(i), line: { color: 'white', width: 1.5 } },
+      hoverinfo: 'skip',
+    },
+  ];
+}
+
+/** A contour map of a two-parameter landscape with the paths of one or more runs. */
+export function contour(landscape: Landscape, runs?: Runs, options: ContourOptions = {}): Figure {
+  const { base, layout, paths, warnings } = prepare('plot.contour', landscape, runs, options);
+  const data = [...base, ...paths.flatMap(({ name, path }, i) => pathTraces(name, path, i))];
+  return makeFigure(data, layout, options, warnings);
+}
+
+export interface AnimationOptions extends ContourOptions {
+  /** How many frames at most (default 80); long runs are sampled evenly. */
+  frames?: number;
+  /** Milliseconds per frame when playing (default 80). */
+  frameDuration?: number;
+}
+
+/**
+ * The contour map with the runs replayed step by step: a play button and a slider.
+ * All runs move together, one step per frame (long runs are sampled).
+ */
+export function animatedContour(landscape: Landscape, runs: Runs, options: AnimationOptions = {}): Figure {
+  const { base, layout, paths, warnings, plotHeight } = prepare('plot.animatedContour', landscape, runs, options);
+  const longest = Math.max(...paths.map((p) => p.path.length));
+  const count = Math.min(options.frames ?? 80, longest);
+  const stepsShown = Array.from({ length: count }, (_, k) => Math.round((k * (longest - 1)) / Math.max(1, count - 1)));
+  const at = (path: number[][], step: number) => path.slice(0, Math.min(step, path.length - 1) + 1);
+  const moving = (step: number): Trace[] =>
+    paths.flatMap(({ path }) => {
+      const upTo = at(path, step);
+      const here = upTo[upTo.length - 1];
+      return [
+        { x: upTo.map((q) => q[0]), y: upTo.map((q) => q[1]) },
+        { x: [here[0]], y: [here[1]] },
+      ];
+    });
+  const runTraces: Trace[] = paths.flatMap(({ name, path }, i) => [
+    { type: 'scatter', mode: 'lines+markers', name, x: [path[0][0]], y: [path[0][1]], line: { color: color(i), width: 2.5 }, marker: { size: 4, color: color(i) } },
+    { type: 'scatter', mode: 'markers', name: `${name} (now)`, showlegend: false, x: [path[0][0]], y: [path[0][1]], marker: { size: 13, color: color(i), line: { color: 'white', width: 2 } } },
+  ]);
+  const indices = runTraces.map((_, k) => base.length + k);
+  const frames: Frame[] = stepsShown.map((step) => ({ name: String(step), data: moving(step), traces: indices }));
+  const duration = options.frameDuration ?? 80;
+  const still = { mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+  const below = (px: number) => -px / plotHeight; // paper y of a point px pixels under the plot
+  const animated: Layout = {
+    ...layout,
+    height: plotHeight + 290,
+    margin: { b: 210 },
+    updatemenus: [
+      {
+        type: 'buttons', showactive: false, direction: 'left', x: 0, y: below(70), xanchor: 'left', yanchor: 'top',
+        buttons: [
+          { label: '▶ Play', method: 'animate', args: [null, { frame: { duration, redraw: false }, fromcurrent: true, transition: { duration: 0 } }] },
+          { label: '❚❚ Pause', method: 'animate', args: [[null], still] },
+        ],
+      },
+    ],
+    sliders: [
+      {
+        active: 0, x: 0.34, len: 0.66, y: below(60), yanchor: 'top',
+        currentvalue: { prefix: 'step ', visible: true },
+        steps: frames.map((f) => ({ label: f.name, method: 'animate', args: [[f.name], still] })),
+      },
+    ],
+    legend: { orientation: 'h', y: below(175), yanchor: 'top' },
+  };
+  return makeFigure([...base, ...runTraces], animated, options, warnings, frames);
+}

@@ -1,0 +1,14 @@
+export { Figure, Trace, Layout, Frame, FigureOptions, COLORS, mergeDeep } from './figure';
+export { lossCurve, LossCurveOptions } from './loss_curve';
+export { scheduleChart, ScheduleChartOptions } from './schedule_chart';
+export { descent1d, Descent1dOptions } from './descent_1d';
+export { contour, animatedContour, ContourOptions, AnimationOptions } from './contour';
+export { surface } from './surface';
+export { regression, RegressionOptions } from './regression';
+export { imageGrid, weightImages, ImageGridOptions, WeightImagesOptions } from './images';
+export { confusionMatrix, ConfusionOptions } from './confusion';
+export { comparisonBars, ComparisonOptions } from './comparison';
+export { histogram, HistogramOptions } from './histogram';
+export { lrRangeTestChart } from './lr_finder';
+export { lineChart, LineChartOptions } from './line_chart';
+export { Runs } from './runs';

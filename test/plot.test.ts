@@ -1,0 +1,224 @@
+import { strict as assert } from 'assert';
+import type { Browser } from 'playwright-core';
+import * as dh from '../src';
+import { openPage, startBrowser } from './helpers/browser';
+import { expectDownhillError, initRuntime } from './helpers/setup';
+
+const X = [1, 2, 3, 4];
+const Y = [3, 5, 7, 9];
+
+/** Real runs to draw, made once. */
+async function material() {
+  const parabola = dh.landscapes.parabola();
+  const lessons: Record<string, dh.History> = {};
+  for (const [name, lr] of [['lr 0.01', 0.01], ['lr 0.1', 0.1], ['lr 0.9', 0.9], ['lr 1.1', 1.1]] as const) {
+    lessons[name] = await dh.descend({ f: parabola, start: 5, optimizer: dh.optim.sgd({ lr }), steps: 15, onDivergence: 'stop' });
+  }
+  const rosenbrock = dh.landscapes.rosenbrock();
+  const paths = {
+    sgd: await dh.descend({ f: rosenbrock, start: rosenbrock.start, optimizer: dh.optim.sgd({ lr: 0.001, momentum: 0.9 }), steps: 150 }),
+    adam: await dh.descend({ f: rosenbrock, start: rosenbrock.start, optimizer: dh.optim.adam({ lr: 0.05 }), steps: 150 }),
+  };
+  const line = dh.models.linear();
+  const lineHistory = await dh.fit({ model: line, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 50 });
+  const { train, test } = dh.data.mnist({ train: 2000, test: 300 });
+  const softmax = dh.models.softmaxRegression();
+  const mnistHistory = await dh.fit({
+    model: softmax, loss: dh.losses.crossEntropy, data: train, validation: test, optimizer: dh.optim.sgd({ lr: 0.1 }), batchSize: 100, epochs: 3,
+  });
+  const classes = await dh.predictClasses(softmax, test);
+  const comparison = await dh.compare({
+    optimizers: { sgd: dh.optim.sgd({ lr: 0.1 }), adam: dh.optim.adam({ lr: 0.01 }), diverging: dh.optim.sgd({ lr: 1e4 }) },
+    run: (optimizer, label) => dh.fit({ model: dh.models.linear(), loss: dh.losses.mse, data: { x: X, y: Y }, optimizer, label, epochs: 30 }),
+  });
+  const rangeTest = await dh.lrRangeTest({ model: dh.models.softmaxRegression(), loss: dh.losses.crossEntropy, data: train, optimizer: (lr) => dh.optim.sgd({ lr }), minLr: 1e-4, maxLr: 100, steps: 60, batchSize: 64 });
+  return { parabola, lessons, rosenbrock, paths, lineHistory, test, softmax, mnistHistory, classes, comparison, rangeTest };
+}
+
+describe('plot: figure builders', function () {
+  let m: Awaited<ReturnType<typeof material>>;
+  before(async () => {
+    await initRuntime();
+    m = await material();
+  });
+
+  it('lossCurve overlays runs, one trace each, with log y and a secondary axis on request', () => {
+    const fig = dh.plot.lossCurve(m.lessons, { logY: true });
+    assert.equal(fig.data.length, 4);
+    assert.equal((fig.layout.yaxis as { type: string }).type, 'log');
+    const withLr = dh.plot.lossCurve(m.mnistHistory, { secondary: 'gradNorm' });
+    assert.equal(withLr.data.length, 2);
+    assert.equal(withLr.data[1].yaxis, 'y2');
+  });
+
+  it('lossCurve per epoch adds the validation loss, dashed', () => {
+    const fig = dh.plot.lossCurve(m.mnistHistory, { x: 'epoch' });
+    assert.deepEqual(fig.data.map((t) => (t.line as { dash: string }).dash), ['solid', 'dash']);
+    assert.deepEqual(fig.data[0].x, [1, 2, 3]);
+  });
+
+  it('NaN and Infinity become gaps and the chart says so', () => {
+    const fig = dh.plot.lineChart({ a: [1, NaN, 3], b: [1, Infinity, 2] });
+    assert.deepEqual(fig.data[0].y, [1, null, 3]);
+    assert.equal(fig.warnings?.length, 1);
+    assert.match(fig.warnings![0], /2 .* NaN or infinite and not drawn/);
+    assert.match(JSON.stringify(fig.layout.title), /NaN or infinite/);
+  });
+
+  it('a log axis cannot draw zero: it is a gap with a warning', () => {
+    const fig = dh.plot.lineChart({ a: [1, 0, 0.5] }, { logY: true });
+    assert.deepEqual(fig.data[0].y, [1, null, 0.5]);
+    assert.match(fig.warnings![0], /≤ 0/);
+  });
+
+  it('layout overrides are merged deeply into every builder', () => {
+    const fig = dh.plot.lossCurve(m.lessons, { layout: { height: 300, xaxis: { title: { text: 'iteration' } } } });
+    assert.equal(fig.layout.height, 300);
+    assert.equal(((fig.layout.xaxis as { title: { text: string } }).title).text, 'iteration');
+    assert.ok((fig.layout.xaxis as { gridcolor?: string }).gridcolor, 'the rest of the axis styling is kept');
+    assert.equal(dh.plot.contour(m.rosenbrock, m.paths, { title: 'mine' }).layout.title && (dh.plot.contour(m.rosenbrock, m.paths, { title: 'mine' }).layout.title as { text: string }).text, 'mine');
+  });
+
+  it('descent1d puts each run in its own panel and says when a run leaves the drawn range', () => {
+    const fig = dh.plot.descent1d(m.parabola, m.lessons);
+    assert.ok(fig.layout.xaxis4 && fig.layout.yaxis4, 'four panels');
+    assert.equal(fig.warnings?.length, 1);
+    assert.match(fig.warnings![0], /lr 1.1: \d+ of 16 points lie outside the drawn range/);
+  });
+
+  it('contour marks minima, starts and ends; animatedContour has one frame per sampled step', () => {
+    const fig = dh.plot.contour(m.rosenbrock, m.paths);
+    assert.equal(fig.data[0].type, 'contour');
+    assert.equal(fig.data.filter((t) => t.name === 'minimum').length, 1);
+    const anim = dh.plot.animatedContour(m.rosenbrock, m.paths, { frames: 40 });
+    assert.equal(anim.frames?.length, 40);
+    assert.equal(anim.frames![39].name, '150');
+    assert.ok(Array.isArray(anim.layout.sliders) && Array.isArray(anim.layout.updatemenus));
+  });
+
+  it('regression draws the data and the fitted line from a history; animated across epochs', () => {
+    const fig = dh.plot.regression({ x: X, y: Y }, m.lineHistory);
+    assert.equal(fig.data.length, 2);
+    const anim = dh.plot.regression({ x: X, y: Y }, m.lineHistory, { animate: true, frames: 10 });
+    assert.equal(anim.frames?.length, 10);
+    assert.equal(anim.frames![0].name, 'start');
+    const two = dh.plot.regression({ x: X, y: Y }, { simultaneous: { w: 2, b: 1 }, sequential: { w: 1.9, b: 1.2 } });
+    assert.equal(two.data.length, 3);
+  });
+
+  it('imageGrid labels each digit and frames the mistakes', () => {
+    const predicted = Array.from(m.test.y);
+    predicted[0] = (predicted[0] + 1) % 10;
+    predicted[3] = (predicted[3] + 1) % 10;
+    const fig = dh.plot.imageGrid(m.test, { count: 12, predicted });
+    assert.equal((fig.layout.shapes as unknown[]).length, 2);
+    assert.match((fig.layout.title as { text: string }).text, /2 mistakes/);
+    assert.equal((fig.layout.annotations as unknown[]).length, 12);
+  });
+
+  it('confusionMatrix counts every prediction once', () => {
+    const fig = dh.plot.confusionMatrix(m.classes.predicted, m.classes.actual);
+    const z = fig.data[0].z as number[][];
+    assert.equal(z.flat().reduce((a, b) => a + b, 0), m.classes.actual.length);
+  });
+
+  it('comparisonBars marks a diverged run', () => {
+    const fig = dh.plot.comparisonBars(m.comparison.table);
+    assert.deepEqual(fig.data[0].text && (fig.data[0].text as string[])[2], 'diverged');
+    assert.match(fig.warnings![0], /diverging diverged/);
+  });
+
+  it('bad input: empty histories, mismatched series, a range with no finite value', async () => {
+    await expectDownhillError(() => dh.plot.lossCurve([]), /no training history given/);
+    await expectDownhillError(() => dh.plot.lossCurve(new dh.History('nothing')), /history 'nothing' is empty/);
+    await expectDownhillError(() => dh.plot.lineChart({ a: [1, 2, 3] }, { x: [1, 2] }), /series 'a' has 3 values but x has 2/);
+    await expectDownhillError(() => dh.plot.confusionMatrix([1, 2], [1]), /2 predictions but 1 true labels/);
+    const nowhere = dh.landscapes.defineLandscape({
+      name: 'log', formula: 'log(x) + log(y)', dims: 2, expr: (x, y) => dh.tf.add(dh.tf.log(x), dh.tf.log(y)),
+      minima: [], domain: [[-2, -1], [-2, -1]], start: [-1.5, -1.5],
+    });
+    await expectDownhillError(() => dh.plot.contour(nowhere), /has no finite value on x ∈ \[-2, -1\]/);
+    await expectDownhillError(() => dh.plot.contour(dh.landscapes.parabola()), /needs a two-dimensional landscape/);
+    await expectDownhillError(() => dh.plot.lossCurve(m.mnistHistory, { y: 'valAccuracy', x: 'epoch' }), /no run has a finite 'valAccuracy'/);
+    await expectDownhillError(() => dh.plot.contour(m.rosenbrock, m.lineHistory.steps.length ? { line: (() => { const h = new dh.History('x'); h.steps.push({ step: 1, epoch: 1, loss: 1, gradNorm: 1, time: 0 }); return h; })() } : {}), /no recorded parameters/);
+  });
+});
+
+describe('plot: every figure kind renders in headless Chromium', function () {
+  this.timeout(120000);
+  let browser: Browser;
+  let m: Awaited<ReturnType<typeof material>>;
+  before(async () => {
+    await initRuntime();
+    m = await material();
+    browser = await startBrowser();
+  });
+  after(() => browser?.close());
+
+  const kinds: [string, () => dh.plot.Figure, (r: import('./helpers/browser').FigureReport) => void][] = [
+    ['loss-curves', () => dh.plot.lossCurve(m.lessons, { logY: true }), (r) => {
+      assert.equal(r.scatter, 4);
+      assert.equal(r.points, 4 * 15, 'one marker per step of each run');
+    }],
+    ['loss-per-epoch-with-validation', () => dh.plot.lossCurve(m.mnistHistory, { x: 'epoch', secondary: 'lr' }), (r) => assert.equal(r.scatter, 3)],
+    ['schedules', () => dh.plot.scheduleChart({
+      constant: dh.schedules.constant(0.1), step: dh.schedules.step({ lr: 0.1, stepSize: 30, gamma: 0.5 }),
+      cosine: dh.schedules.cosine({ lr: 0.1, tMax: 100 }), oneCycle: dh.schedules.oneCycle({ maxLr: 0.1, totalSteps: 100 }),
+    }, 100, { grid: true }), (r) => assert.equal(r.scatter, 4)],
+    ['descent-1d', () => dh.plot.descent1d(m.parabola, m.lessons), (r) => assert.equal(r.scatter, 4 * 3)],
+    ['contour', () => dh.plot.contour(m.rosenbrock, m.paths), (r) => {
+      assert.equal(r.contours, 1);
+      assert.equal(r.traces, 1 + 1 + 2 * 2);
+    }],
+    ['contour-animated', () => dh.plot.animatedContour(m.rosenbrock, m.paths, { frames: 30 }), (r) => {
+      assert.equal(r.frames, 30);
+      assert.equal(r.sliders, 1);
+      assert.equal(r.buttons, 2);
+    }],
+    ['surface-3d', () => dh.plot.surface(m.rosenbrock, m.paths), (r) => {
+      assert.ok(r.gl, 'a WebGL canvas');
+      assert.equal(r.traces, 3);
+    }],
+    ['regression-animated', () => dh.plot.regression({ x: X, y: Y }, m.lineHistory, { animate: true }), (r) => {
+      assert.equal(r.points, 4, 'the four data points');
+      assert.ok(r.frames > 10);
+    }],
+    ['image-grid', () => dh.plot.imageGrid(m.test, { count: 30, predicted: m.classes.predicted }), (r) => assert.equal(r.heatmaps, 1)],
+    ['weight-images', () => dh.plot.weightImages(m.softmax.params.w), (r) => assert.equal(r.heatmaps, 1)],
+    ['confusion-matrix', () => dh.plot.confusionMatrix(m.classes.predicted, m.classes.actual), (r) => assert.equal(r.heatmaps, 1)],
+    ['comparison-bars', () => dh.plot.comparisonBars(m.comparison.table), (r) => assert.equal(r.bars, 3)],
+    ['histogram', () => dh.plot.histogram({ w: m.softmax.params.w, b: m.softmax.params.b }), (r) => assert.ok(r.bars > 10)],
+    ['lr-range-test', () => dh.plot.lrRangeTestChart(m.rangeTest), (r) => assert.equal(r.scatter, 2)],
+    ['gaps-warning', () => dh.plot.lineChart({ loss: [3, 2, NaN, 1, 0.5] }), (r) => assert.equal(r.scatter, 1)],
+  ];
+
+  for (const [name, build, check] of kinds) {
+    it(`${name}: drawn as expected, no console error, no network request`, async () => {
+      const fig = build();
+      const report = await openPage(browser, dh.toHTML(fig), name);
+      try {
+        assert.deepEqual(report.errors, []);
+        assert.deepEqual(report.requests, []);
+        assert.equal(report.figures.length, 1);
+        assert.equal(report.figures[0].traces, fig.data.length, 'Plotly drew every trace');
+        check(report.figures[0]);
+      } finally {
+        await report.page.close();
+      }
+    });
+  }
+
+  it('a warning is visible on the drawn chart', async () => {
+    const report = await openPage(browser, dh.toHTML(dh.plot.lineChart({ loss: [3, NaN, 1] })), 'warning-visible');
+    const title = await report.page.textContent('.gtitle');
+    await report.page.close();
+    assert.match(title ?? '', /NaN or infinite and not drawn/);
+  });
+
+  it('toPNG draws a PNG of the figure', async () => {
+    const png = await dh.toPNG(dh.plot.lossCurve(m.lessons), { width: 640, height: 400 });
+    assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+    assert.equal(png.readUInt32BE(16), 640);
+    assert.equal(png.readUInt32BE(20), 400);
+  });
+});
