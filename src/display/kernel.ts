@@ -33,8 +33,11 @@ export function inNotebook(): boolean {
 }
 
 /** Sends a display bundle to the notebook; `update` replaces the output with the same display id. */
-export function sendDisplay(data: Record<string, unknown>, options: { displayId?: string; update?: boolean } = {}): void {
+export function sendDisplay(
+  data: Record<string, unknown>,
+  options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {},
+): void {
   const writer = kernelWriter();
   if (!writer) throw new Error('sendDisplay called outside a notebook kernel');
-  writer({ data, metadata: {}, transient: options.displayId ? { display_id: options.displayId } : {} }, !!options.update);
+  writer({ data, metadata: options.metadata ?? {}, transient: options.displayId ? { display_id: options.displayId } : {} }, !!options.update);
 }

@@ -20,17 +20,17 @@ export function liveLoss(options: LiveLossOptions = {}): Callback {
   const id = newFigureId();
   let shown = false;
   let last = 0;
-  const draw = (history: History) => {
+  const draw = async (history: History, final: boolean) => {
     if (history.steps.length === 0) return;
     const fig = lossCurve(history, options);
     if (!shown) showWithId(fig, id);
-    else updateShown(fig, id);
+    if (shown || final) await updateShown(fig, id, final);
     shown = true;
     last = Date.now();
   };
   return {
-    onStep(_, run) {
-      if (inNotebook() && Date.now() - last >= interval) draw(run.history);
+    async onStep(_, run) {
+      if (inNotebook() && Date.now() - last >= interval) await draw(run.history, false);
     },
     async onEnd(history) {
       if (history.steps.length === 0) return;
@@ -38,7 +38,7 @@ export function liveLoss(options: LiveLossOptions = {}): Callback {
         await show(lossCurve(history, options));
         return;
       }
-      draw(history);
+      await draw(history, true);
     },
   };
 }

@@ -16,13 +16,6 @@ export interface ShowOptions {
   file?: string;
 }
 
-export interface ShowResult {
-  /** The notebook output's display id (in a notebook). */
-  displayId?: string;
-  /** The HTML file written (outside a notebook). */
-  file?: string;
-}
-
 let plotlyInjected = false;
 
 function wantPng(option: boolean | 'auto' | undefined): boolean {
@@ -56,10 +49,16 @@ export function figureBundle(fig: Figure, id: string, png?: Buffer): Record<stri
   return bundle;
 }
 
+/** Marks the output that loads plotly.js (an HTML export embeds plotly.js once instead). */
+export const PLOTLY_LOADER = 'downhill/plotly.js';
+
 /** Puts plotly.js into the notebook once per kernel session, before the first chart that needs it. */
 function injectPlotly(): void {
   if (plotlyInjected) return;
-  sendDisplay({ 'text/html': plotlyScriptTag(), 'text/plain': `(plotly.js ${plotlyVersion()} loaded for the charts of this notebook)` });
+  sendDisplay(
+    { 'text/html': plotlyScriptTag(), 'text/plain': `(plotly.js ${plotlyVersion()} loaded for the charts of this notebook)` },
+    { metadata: { [PLOTLY_LOADER]: plotlyVersion() } },
+  );
   plotlyInjected = true;
 }
 
@@ -67,35 +66,40 @@ function injectPlotly(): void {
  * Shows a figure. In a notebook: one display message with several representations
  * (Plotly JSON, HTML, text), followed — when Chromium is available — by an update
  * that adds a PNG; awaiting the result waits for that. Outside a notebook: writes a
- * standalone HTML file and prints its path.
+ * standalone HTML file and prints its path. (It returns nothing, so that a notebook
+ * cell ending in `await show(fig)` prints nothing either.)
  */
-export async function show(fig: Figure, options: ShowOptions = {}): Promise<ShowResult> {
+export async function show(fig: Figure, options: ShowOptions = {}): Promise<void> {
   checkFigure(fig);
   if (!inNotebook()) {
     const file = options.file ?? path.join(os.tmpdir(), 'downhill-figures', `${slug(figureTitle(fig))}-${Date.now()}.html`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, toHTML(fig));
     console.log(`figure written to ${file} (open it in a browser)`);
-    return { file };
+    return;
   }
   injectPlotly();
   const displayId = newFigureId();
   sendDisplay(figureBundle(fig, displayId), { displayId });
-  if (wantPng(options.png)) {
-    try {
-      const png = await toPNG(fig);
-      sendDisplay(figureBundle(fig, displayId, png), { displayId, update: true });
-    } catch (e) {
-      if (options.png === true) throw e;
-      console.warn(`(no PNG copy of the chart: ${e instanceof Error ? e.message.split('\n')[0] : e})`);
-    }
-  }
-  return { displayId };
+  await addPng(fig, displayId, options.png);
 }
 
-/** Updates a figure shown before (by its display id) in place; no PNG, so it stays fast. */
-export function updateShown(fig: Figure, displayId: string): void {
+/** Sends the figure again under its display id with a PNG added, when one can be made. */
+async function addPng(fig: Figure, displayId: string, option: boolean | 'auto' | undefined): Promise<void> {
+  if (!wantPng(option)) return;
+  try {
+    const png = await toPNG(fig);
+    sendDisplay(figureBundle(fig, displayId, png), { displayId, update: true });
+  } catch (e) {
+    if (option === true) throw e;
+    console.warn(`(no PNG copy of the chart: ${e instanceof Error ? e.message.split('\n')[0] : e})`);
+  }
+}
+
+/** Updates a figure shown before (by its display id) in place; with `final`, a PNG is added. */
+export async function updateShown(fig: Figure, displayId: string, final = false): Promise<void> {
   sendDisplay(figureBundle(fig, displayId), { displayId, update: true });
+  if (final) await addPng(fig, displayId, 'auto');
 }
 
 /** Shows a figure for the first time under a display id chosen by the caller (for live charts). */

@@ -34,12 +34,14 @@ export function tableHTML(rows: Row[], digits = 4, title?: string): string {
   return `<table class="downhill-table" style="border-collapse:collapse;font-size:13px">${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-/** Shows rows as a table: HTML and text in a notebook, text on a terminal. Returns the text. */
-export function table(rows: Row[], options: { digits?: number; title?: string } = {}): string {
+/**
+ * Shows rows as a table: HTML and text in a notebook, text on a terminal. Returns
+ * nothing, so that a cell ending with it shows the table once (tableText gives the text).
+ */
+export function table(rows: Row[], options: { digits?: number; title?: string } = {}): void {
   if (!Array.isArray(rows) || rows.length === 0) throw new DownhillError('table: no rows to show.', 'pass an array of objects, e.g. the table from compare().');
   const digits = options.digits ?? 4;
   const text = (options.title ? `${options.title}\n` : '') + tableText(rows, digits);
   if (inNotebook()) sendDisplay({ 'text/html': tableHTML(rows, digits, options.title), 'text/plain': text });
   else console.log(text);
-  return text;
 }

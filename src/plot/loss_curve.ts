@@ -76,7 +76,7 @@ export function lossCurve(runs: Runs, options: LossCurveOptions = {}): Figure {
   const yLabel = LABELS[y] ?? y;
   const layout: Record<string, unknown> = {
     title: { text: `${yLabel[0].toUpperCase()}${yLabel.slice(1)} per ${x === 'time' ? 'second' : x}${list.length > 1 ? ': ' + list.map((r) => r.name).join(' vs ') : ''}` },
-    xaxis: axis(LABELS[x], x === 'epoch' && Math.max(...list.map((r) => r.history.epochs.length)) <= 20 ? { dtick: 1 } : {}),
+    xaxis: axis(LABELS[x], x !== 'time' && Math.max(...list.map((r) => (x === 'epoch' ? r.history.epochs : r.history.steps).length)) <= 20 ? { dtick: 1 } : {}),
     yaxis: axis(log ? `${yLabel} (log scale)` : yLabel, log ? { type: 'log' } : {}),
     showlegend: data.length > 1,
   };

@@ -1,0 +1,271 @@
+import { ChildProcess, spawn } from 'child_process';
+import { randomBytes, randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import * as zmq from 'zeromq';
+import { DownhillError } from '../errors';
+import { Message, decode, encode, newMessage } from './wire';
+
+/** How to start a kernel: the fields of kernel.json that matter. */
+export interface KernelLaunch {
+  name: string;
+  argv: string[];
+  display_name?: string;
+  env?: Record<string, string>;
+  interrupt_mode?: 'signal' | 'message';
+}
+
+export type ExecuteStatus = 'ok' | 'error' | 'abort' | 'timeout' | 'dead';
+
+export interface ExecuteOutcome {
+  status: ExecuteStatus;
+  executionCount: number | null;
+  /** The iopub messages this request caused, in order (status messages left out). */
+  messages: Message[];
+  /** For 'timeout' and 'dead': what happened. */
+  detail?: string;
+  seconds: number;
+}
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+interface Pending {
+  onIopub(m: Message): void;
+  onReply(m: Message): void;
+}
+
+/**
+ * A kernel process and the ZeroMQ sockets to talk to it (Jupyter messaging protocol
+ * 5.3, HMAC-SHA256 signed). Used by `downhill run` and by tests.
+ */
+export class Kernel {
+  readonly launch: KernelLaunch;
+  private readonly process: ChildProcess;
+  private readonly key: string;
+  private readonly session = randomUUID();
+  private readonly shell = new zmq.Dealer();
+  private readonly control = new zmq.Dealer();
+  private readonly iopub = new zmq.Subscriber();
+  private readonly pending = new Map<string, Pending>();
+  private readonly connectionFile: string;
+  /** How the process ended, once it has. */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private readonly exited: Promise<void>;
+  /** The last lines the kernel process wrote to its own stderr (for crash reports). */
+  stderrTail = '';
+  private closed = false;
+
+  private constructor(launch: KernelLaunch, proc: ChildProcess, key: string, connectionFile: string) {
+    this.launch = launch;
+    this.process = proc;
+    this.key = key;
+    this.connectionFile = connectionFile;
+    proc.stderr?.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString()).slice(-4000)));
+    proc.stdout?.on('data', () => undefined);
+    this.exited = new Promise((resolve) => {
+      proc.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve();
+      });
+    });
+  }
+
+  /** Starts a kernel in `cwd` and waits until it answers (kernel_info) and its output channel is connected. */
+  static async start(launch: KernelLaunch, options: { cwd: string; env?: NodeJS.ProcessEnv; startupTimeoutMs?: number }): Promise<Kernel> {
+    const [shell, iopub, stdin, control, hb] = await freePorts(5);
+    const key = randomBytes(32).toString('hex');
+    const connectionFile = path.join(os.tmpdir(), `downhill-kernel-${randomUUID()}.json`);
+    fs.writeFileSync(
+      connectionFile,
+      JSON.stringify({ shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb, ip: '127.0.0.1', key, transport: 'tcp', signature_scheme: 'hmac-sha256', kernel_name: launch.name }),
+      { mode: 0o600 },
+    );
+    const argv = launch.argv.map((a) => a.replace('{connection_file}', connectionFile));
+    const proc = spawn(argv[0], argv.slice(1), {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env, ...launch.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so that killing it also ends what it started (e.g. Chromium)
+    });
+    const kernel = new Kernel(launch, proc, key, connectionFile);
+    await new Promise<void>((resolve, reject) => {
+      proc.once('spawn', resolve);
+      proc.once('error', (e) => reject(new DownhillError(`the kernel '${launch.name}' could not be started (${argv[0]}: ${e.message}).`, 'check its kernel.json (downhill kernel list) or reinstall it (downhill kernel install).')));
+    });
+    kernel.shell.connect(`tcp://127.0.0.1:${shell}`);
+    kernel.control.connect(`tcp://127.0.0.1:${control}`);
+    kernel.iopub.connect(`tcp://127.0.0.1:${iopub}`);
+    kernel.iopub.subscribe();
+    kernel.listen();
+    await kernel.waitReady(options.startupTimeoutMs ?? 60000);
+    return kernel;
+  }
+
+  private listen(): void {
+    const loop = async (socket: zmq.Dealer | zmq.Subscriber, reply: boolean) => {
+      try {
+        for await (const frames of socket) {
+          let message: Message;
+          try {
+            message = decode(frames as Buffer[], this.key);
+          } catch {
+            continue;
+          }
+          const pending = this.pending.get(message.parent_header.msg_id ?? '');
+          if (pending) (reply ? pending.onReply : pending.onIopub)(message);
+        }
+      } catch {
+        // The socket was closed.
+      }
+    };
+    void loop(this.shell, true);
+    void loop(this.control, true);
+    void loop(this.iopub, false);
+  }
+
+  /** Asks for kernel_info until the reply and its iopub status both arrive (the iopub subscription then works). */
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exit) break;
+      const request = newMessage('kernel_info_request', {}, this.session);
+      const ready = new Promise<boolean>((resolve) => {
+        let replied = false;
+        let published = false;
+        const done = () => replied && published && resolve(true);
+        this.pending.set(request.header.msg_id, {
+          onReply: () => ((replied = true), done()),
+          onIopub: (m) => m.header.msg_type === 'status' && ((published = true), done()),
+        });
+        setTimeout(() => resolve(false), 1000);
+      });
+      await this.shell.send(encode(request, this.key));
+      const ok = await Promise.race([ready, this.exited.then(() => false)]);
+      this.pending.delete(request.header.msg_id);
+      if (ok) return;
+    }
+    const reason = this.exit ? `it exited (code ${this.exit.code}, signal ${this.exit.signal})` : `it did not answer within ${timeoutMs / 1000} s`;
+    await this.shutdown();
+    throw new DownhillError(
+      `the kernel '${this.launch.name}' did not start: ${reason}.${this.stderrTail ? `\nIts last output:\n${this.stderrTail.trim().split('\n').slice(-10).join('\n')}` : ''}`,
+      'run `downhill kernel list` to check the kernel, and `npm run build` if the project was not built.',
+    );
+  }
+
+  get alive(): boolean {
+    return !this.exit;
+  }
+
+  /**
+   * Runs code and collects its output. On timeout the kernel is interrupted (SIGINT),
+   * and killed if it still does not finish within `graceMs`.
+   */
+  async execute(code: string, options: { timeoutMs?: number; graceMs?: number; onMessage?(m: Message): void } = {}): Promise<ExecuteOutcome> {
+    if (this.exit) return { status: 'dead', executionCount: null, messages: [], detail: this.deathDetail(), seconds: 0 };
+    const started = performance.now();
+    const request = newMessage('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, this.session);
+    const messages: Message[] = [];
+    let reply: Message | undefined;
+    let idle = false;
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    this.pending.set(request.header.msg_id, {
+      onReply: (m) => {
+        reply = m;
+        if (idle) finish();
+      },
+      onIopub: (m) => {
+        if (m.header.msg_type === 'status') {
+          if (m.content.execution_state === 'idle') {
+            idle = true;
+            if (reply) finish();
+          }
+          return;
+        }
+        messages.push(m);
+        options.onMessage?.(m);
+      },
+    });
+    await this.shell.send(encode(request, this.key));
+    const timeoutMs = options.timeoutMs ?? Infinity;
+    const wait = (ms: number) => new Promise<'late'>((resolve) => {
+      const t = setTimeout(() => resolve('late'), Math.min(ms, 2 ** 31 - 1));
+      finished.then(() => clearTimeout(t));
+    });
+    try {
+      let result = await Promise.race([finished.then(() => 'done' as const), this.exited.then(() => 'dead' as const), wait(timeoutMs)]);
+      let detail: string | undefined;
+      if (result === 'late') {
+        this.interrupt();
+        result = await Promise.race([finished.then(() => 'done' as const), this.exited.then(() => 'dead' as const), wait(options.graceMs ?? 5000)]);
+        if (result !== 'done') {
+          await this.kill();
+          detail = `the cell ran longer than ${timeoutMs / 1000} s; it was interrupted and, as it did not stop, the kernel was killed`;
+        } else {
+          detail = `the cell ran longer than ${timeoutMs / 1000} s and was interrupted`;
+        }
+        return { status: 'timeout', executionCount: reply?.content.execution_count ?? null, messages, detail, seconds: (performance.now() - started) / 1000 };
+      }
+      if (result === 'dead') return { status: 'dead', executionCount: null, messages, detail: this.deathDetail(), seconds: (performance.now() - started) / 1000 };
+      return { status: reply!.content.status as ExecuteStatus, executionCount: reply!.content.execution_count ?? null, messages, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      this.pending.delete(request.header.msg_id);
+    }
+  }
+
+  private deathDetail(): string {
+    const how = this.exit?.signal ? `killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
+    return `the kernel died (${how})${this.stderrTail ? `; its last words: ${this.stderrTail.trim().split('\n').slice(-3).join(' / ')}` : ''}`;
+  }
+
+  /** Interrupts the running cell: SIGINT for signal-mode kernels (tslab), an interrupt_request otherwise. */
+  interrupt(): void {
+    if (this.exit) return;
+    if ((this.launch.interrupt_mode ?? 'signal') === 'signal') {
+      this.process.kill('SIGINT');
+    } else {
+      void this.control.send(encode(newMessage('interrupt_request', {}, this.session), this.key));
+    }
+  }
+
+  private async kill(): Promise<void> {
+    if (this.exit) return;
+    try {
+      process.kill(-this.process.pid!, 'SIGKILL');
+    } catch {
+      this.process.kill('SIGKILL');
+    }
+    await this.exited;
+  }
+
+  /** Asks the kernel to shut down, then makes sure it and what it started are gone. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.exit) {
+      await this.control.send(encode(newMessage('shutdown_request', { restart: false }, this.session), this.key)).catch(() => undefined);
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1500))]);
+    }
+    try {
+      process.kill(-this.process.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    if (!this.exit) await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
+    for (const s of [this.shell, this.control, this.iopub]) s.close();
+    fs.rmSync(this.connectionFile, { force: true });
+  }
+}

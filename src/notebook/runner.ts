@@ -1,0 +1,228 @@
+import * as path from 'path';
+import { DownhillError } from '../errors';
+import { installedKernels } from '../kernel/jupyter_paths';
+import { KERNEL_NAME, kernelSpec } from '../kernel/kernelspec';
+import { ExecuteOutcome, Kernel, KernelLaunch } from './kernel_client';
+import { CodeCell, ErrorOutput, Notebook, Output, joined } from './nbformat';
+import { injectParameters } from './parameters';
+import { Message } from './wire';
+
+export interface RunOptions {
+  /** Per-cell time limit in seconds (default 600). */
+  timeoutSeconds?: number;
+  /** Keep going after a failing cell (its error is recorded in the notebook). */
+  allowErrors?: boolean;
+  /** Values for the names declared in the cell tagged `parameters`. */
+  parameters?: Record<string, unknown>;
+  /** Run with this kernel instead of the notebook's own (metadata.kernelspec.name). */
+  kernel?: string;
+  /** The kernel's working folder (default: the notebook's folder). */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Called as the run goes. */
+  onProgress?(event: ProgressEvent): void;
+  /** A name for messages (default 'notebook'). */
+  label?: string;
+}
+
+export type ProgressEvent =
+  | { kind: 'kernel'; seconds: number }
+  | { kind: 'cell'; index: number; codeCell: number; codeCells: number; status: ExecuteOutcome['status']; seconds: number; elapsed: number };
+
+export interface CellFailure {
+  /** 0-based index among all cells. */
+  cellIndex: number;
+  /** 1-based number among code cells, and how many there are. */
+  codeCell: number;
+  codeCells: number;
+  status: ExecuteOutcome['status'];
+  source: string;
+  /** What went wrong, from the kernel's error output. */
+  message: string;
+}
+
+export interface RunResult {
+  notebook: Notebook;
+  ok: boolean;
+  failures: CellFailure[];
+  /** Code cells that did not run because an earlier one failed. */
+  skipped: number;
+  kernelStartSeconds: number;
+  cellSeconds: number[];
+  seconds: number;
+}
+
+/** How to start the kernel a notebook asks for: downhill's own, or an installed kernelspec. */
+export function resolveKernel(name: string): KernelLaunch {
+  if (name === KERNEL_NAME) return { name, ...kernelSpec() };
+  const installed = installedKernels().get(name.toLowerCase());
+  if (!installed) {
+    const known = [KERNEL_NAME, ...[...installedKernels().keys()].filter((k) => k !== KERNEL_NAME)];
+    throw new DownhillError(`the notebook asks for the kernel '${name}', which is not installed (known: ${known.join(', ')}).`, `run it with --kernel ${KERNEL_NAME}, or install that kernel.`);
+  }
+  return { name: installed.name, ...installed.spec };
+}
+
+/** Builds a cell's outputs from iopub messages, as a Jupyter front end would. */
+class OutputCollector {
+  /** Where each display id was shown: [cell, output] pairs, for update_display_data. */
+  private readonly displays = new Map<string, [CodeCell, number][]>();
+  private clearPending = false;
+
+  constructor(private cell: CodeCell) {}
+
+  startCell(cell: CodeCell): void {
+    this.cell = cell;
+    this.clearPending = false;
+  }
+
+  add(m: Message): void {
+    const c = m.content;
+    const type = m.header.msg_type;
+    if (type === 'clear_output') {
+      if (c.wait) this.clearPending = true;
+      else this.cell.outputs = [];
+      return;
+    }
+    if (type === 'update_display_data') {
+      for (const [cell, i] of this.displays.get(c.transient?.display_id) ?? []) {
+        const out = cell.outputs[i];
+        if (out && (out.output_type === 'display_data' || out.output_type === 'execute_result')) {
+          out.data = c.data;
+          out.metadata = c.metadata ?? {};
+        }
+      }
+      return;
+    }
+    let output: Output | undefined;
+    if (type === 'stream') output = { output_type: 'stream', name: c.name, text: c.text };
+    else if (type === 'display_data') output = { output_type: 'display_data', data: c.data, metadata: c.metadata ?? {} };
+    else if (type === 'execute_result') output = { output_type: 'execute_result', execution_count: c.execution_count, data: c.data, metadata: c.metadata ?? {} };
+    else if (type === 'error') output = { output_type: 'error', ename: c.ename, evalue: c.evalue, traceback: c.traceback ?? [] };
+    if (!output) return;
+    if (this.clearPending) {
+      this.cell.outputs = [];
+      this.clearPending = false;
+    }
+    const outputs = this.cell.outputs;
+    const last = outputs[outputs.length - 1];
+    if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
+      last.text = joined(last.text) + joined(output.text);
+      return;
+    }
+    outputs.push(output);
+    const id = c.transient?.display_id;
+    if (id && output.output_type === 'display_data') {
+      const list = this.displays.get(id) ?? [];
+      list.push([this.cell, outputs.length - 1]);
+      this.displays.set(id, list);
+    }
+  }
+}
+
+/** The error text of a failed cell: its stderr and error outputs, without the kernel's internal stack frames. */
+function errorText(cell: CodeCell, outcome: ExecuteOutcome): string {
+  const parts: string[] = [];
+  for (const o of cell.outputs) {
+    if (o.output_type === 'stream' && o.name === 'stderr') parts.push(joined(o.text));
+    if (o.output_type === 'error') parts.push(`${o.ename}: ${o.evalue}`);
+  }
+  if (outcome.detail && !parts.some((p) => p.includes(outcome.detail!))) parts.push(outcome.detail);
+  const lines = parts
+    .join('\n')
+    .split('\n')
+    .filter((l) => !/^\s+at .*(node:|node_modules[\\/]tslab|evalmachine|sigintHandlersWrap|processTicksAndRejections)/.test(l));
+  return lines.join('\n').trim() || `the cell ended with status '${outcome.status}' and printed no error`;
+}
+
+function failureOutput(outcome: ExecuteOutcome): ErrorOutput {
+  const ename = outcome.status === 'timeout' ? 'CellTimeoutError' : outcome.status === 'dead' ? 'DeadKernelError' : 'CellAbortedError';
+  const evalue = outcome.detail ?? `the kernel answered '${outcome.status}'`;
+  return { output_type: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] };
+}
+
+/**
+ * Executes a notebook's code cells in order in a fresh kernel and records their
+ * outputs and execution counts in `nb` (changed in place). Stops at the first
+ * failing cell unless allowErrors; a timeout interrupts the cell; a dead kernel
+ * ends the run.
+ */
+export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd: string }): Promise<RunResult> {
+  const label = options.label ?? 'notebook';
+  const started = performance.now();
+  if (options.parameters) injectParameters(nb, options.parameters, label);
+  const launch = resolveKernel(options.kernel ?? nb.metadata.kernelspec?.name ?? KERNEL_NAME);
+  const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');
+  for (const cell of codeCells) {
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env });
+  const kernelStartSeconds = (performance.now() - started) / 1000;
+  options.onProgress?.({ kind: 'kernel', seconds: kernelStartSeconds });
+  const failures: CellFailure[] = [];
+  const cellSeconds: number[] = [];
+  const collector = new OutputCollector(codeCells[0]);
+  let skipped = 0;
+  try {
+    for (let k = 0; k < codeCells.length; k++) {
+      const cell = codeCells[k];
+      const source = joined(cell.source);
+      if (failures.length && (!options.allowErrors || !kernel.alive)) {
+        skipped = codeCells.length - k;
+        break;
+      }
+      collector.startCell(cell);
+      let outcome: ExecuteOutcome;
+      // tslab aborts every request that arrives within ~200 ms of an error: retry such a cell
+      // after a pause rather than skip it silently.
+      for (let attempt = 0; ; attempt++) {
+        outcome = await kernel.execute(source, { timeoutMs: (options.timeoutSeconds ?? 600) * 1000, onMessage: (m) => collector.add(m) });
+        if (outcome.status !== 'abort' || attempt === 2) break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      cell.execution_count = outcome.executionCount;
+      cellSeconds.push(outcome.seconds);
+      if (outcome.status !== 'ok') {
+        if (outcome.status !== 'error') cell.outputs.push(failureOutput(outcome));
+        failures.push({
+          cellIndex: nb.cells.indexOf(cell), codeCell: k + 1, codeCells: codeCells.length, status: outcome.status, source, message: errorText(cell, outcome),
+        });
+        // Leave tslab's abort window before the next request.
+        if (options.allowErrors) await new Promise((r) => setTimeout(r, 300));
+      }
+      options.onProgress?.({
+        kind: 'cell', index: nb.cells.indexOf(cell), codeCell: k + 1, codeCells: codeCells.length, status: outcome.status,
+        seconds: outcome.seconds, elapsed: (performance.now() - started) / 1000,
+      });
+    }
+  } finally {
+    await kernel.shutdown();
+  }
+  return {
+    notebook: nb,
+    ok: failures.length === 0,
+    failures,
+    skipped,
+    kernelStartSeconds,
+    cellSeconds,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** A failing cell, told so that a person finds it: its number, a source excerpt, the error. */
+export function describeFailure(file: string, f: CellFailure): string {
+  const what = f.status === 'timeout' ? 'timed out' : f.status === 'dead' ? 'killed the kernel' : 'failed';
+  const lines = f.source.split('\n');
+  const errorLine = /^(\d+):(\d+) - /m.exec(f.message);
+  const focus = errorLine ? Number(errorLine[1]) - 1 : 0;
+  const from = Math.max(0, focus - 2);
+  const excerpt = lines.slice(from, from + 6).map((l, i) => `  ${String(from + i + 1).padStart(3)} ${from + i === focus && errorLine ? '>' : '|'} ${l}`);
+  if (lines.length > from + 6) excerpt.push('      ...');
+  const message = f.message.split('\n').slice(0, 14).map((l) => `  ${l}`);
+  return [`${file}: cell ${f.cellIndex + 1} (code cell ${f.codeCell} of ${f.codeCells}) ${what}:`, ...excerpt, '', ...message].join('\n');
+}
+
+export function notebookDir(file: string): string {
+  return path.dirname(path.resolve(file));
+}

@@ -1,0 +1,206 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { executeNotebook } from '../src/notebook/runner';
+import { readNotebook, Notebook, codeCell } from '../src/notebook/nbformat';
+import { cli, printed, tempDir, writeNotebook } from './helpers/notebooks';
+
+/** Runs a notebook file with the real tslab kernel, in its own folder. */
+async function run(file: string, options: Parameters<typeof executeNotebook>[1] | object = {}) {
+  const nb = readNotebook(file);
+  return executeNotebook(nb, { cwd: path.dirname(file), ...options });
+}
+
+function outputsOf(nb: Notebook, codeCellNumber: number) {
+  const cell = nb.cells.filter((c) => c.cell_type === 'code')[codeCellNumber - 1];
+  return cell.cell_type === 'code' ? cell.outputs : [];
+}
+
+describe('headless runner against the real tslab kernel', function () {
+  this.timeout(120000);
+  const dir = tempDir();
+
+  it('runs the code cells in order from a folder outside the project: downhill, tfjs and tslab import and type-check', async () => {
+    const file = writeNotebook(dir, 'imports.ipynb', [
+      'md:# Imports',
+      "import * as dh from 'downhill';\nimport * as tf from '@tensorflow/tfjs';\nimport * as tslab from 'tslab';\nconsole.log(typeof dh.fit, typeof tf.tensor, typeof tslab.display.html);",
+      'const h: dh.History = new dh.History("typed");\nh.label',
+      // A deliberate type error against downhill's own types proves they were found.
+      "const wrong = dh.optim.sgd({ lr: 'fast' });",
+    ]);
+    const result = await run(file, { allowErrors: true });
+    assert.equal(printed(result.notebook, 1), 'function function function\n');
+    assert.equal(printed(result.notebook, 2), 'typed\n');
+    assert.match(printed(result.notebook, 3, 'stderr'), /1:30 - Type 'string' is not assignable to type 'LearningRate'/);
+    assert.deepEqual(result.notebook.cells.filter((c) => c.cell_type === 'code').map((c) => c.cell_type === 'code' && c.execution_count), [1, 2, 3]);
+    assert.equal(result.failures.length, 1);
+  });
+
+  it('a variable from an earlier cell works in a shorthand property ({ lr })', async () => {
+    const file = writeNotebook(dir, 'shorthand.ipynb', ['const lr = 0.25;', 'const options = { lr };\nconsole.log(options.lr)']);
+    const result = await run(file);
+    assert.ok(result.ok, result.failures.map((f) => f.message).join('\n'));
+    assert.equal(printed(result.notebook, 2), '0.25\n');
+  });
+
+  it('records display data with several representations, and display updates in place', async () => {
+    const file = writeNotebook(dir, 'display.ipynb', [
+      "import * as dh from 'downhill';\nawait dh.show(dh.plot.lineChart({ loss: [3, 2, 1] }, { title: 'Shown' }));",
+      "const model = dh.models.linear();\nawait dh.fit({ model, loss: dh.losses.mse, data: { x: [1, 2], y: [1, 2] }, optimizer: dh.optim.sgd({ lr: 0.1 }), epochs: 30, callbacks: [dh.liveLoss({ intervalMs: 0 })] });",
+      "dh.table([{ optimizer: 'sgd', loss: 0.5 }]);",
+    ]);
+    const result = await run(file);
+    assert.ok(result.ok, result.failures.map((f) => f.message).join('\n'));
+    const first = outputsOf(result.notebook, 1);
+    assert.equal(first.length, 2, 'the plotly.js loader, then the figure');
+    const figure = first[1];
+    assert.equal(figure.output_type, 'display_data');
+    if (figure.output_type !== 'display_data') return;
+    assert.deepEqual(Object.keys(figure.data).sort(), ['application/vnd.plotly.v1+json', 'image/png', 'text/html', 'text/plain']);
+    assert.equal((figure.data['application/vnd.plotly.v1+json'] as { layout: { title: { text: string } } }).layout.title.text, 'Shown');
+    assert.match(String(figure.data['text/html']), /<img src="data:image\/png;base64,/, 'the PNG sits inside the HTML for viewers that drop scripts');
+    const live = outputsOf(result.notebook, 2);
+    assert.equal(live.filter((o) => o.output_type === 'display_data').length, 1, '30 updates, one output');
+    const chart = live.find((o) => o.output_type === 'display_data');
+    assert.ok(chart?.output_type === 'display_data' && chart.data['image/png'], 'the final update carries a PNG');
+    const plotly = chart?.output_type === 'display_data' ? (chart.data['application/vnd.plotly.v1+json'] as { data: { x: number[] }[] }) : undefined;
+    assert.equal(plotly?.data[0].x.length, 30, 'the last update shows every step');
+    const table = outputsOf(result.notebook, 3)[0];
+    assert.ok(table.output_type === 'display_data' && String(table.data['text/html']).includes('<table') && String(table.data['text/plain']).includes('optimizer'));
+  });
+
+  it('parameters: a cell tagged parameters is overridden by an injected cell', async () => {
+    const nbFile = writeNotebook(dir, 'params.ipynb', [codeCell('const epochs: number = 10;\nlet label = "full";', ['parameters']), 'console.log(epochs, label)']);
+    const result = await run(nbFile, { parameters: { epochs: 2, label: 'light' } });
+    assert.ok(result.ok, result.failures.map((f) => f.message).join('\n'));
+    const injected = result.notebook.cells[1];
+    assert.deepEqual(injected.metadata.tags, ['injected-parameters']);
+    assert.match(Array.isArray(injected.source) ? injected.source.join('') : injected.source, /const epochs: number = 2;\nlet label = "light";/);
+    assert.equal(printed(result.notebook, 3), '2 light\n');
+  });
+
+  it('parameters: an undeclared name is refused before anything runs', async () => {
+    const nbFile = writeNotebook(dir, 'params2.ipynb', [codeCell('const epochs = 10;', ['parameters'])]);
+    await assert.rejects(run(nbFile, { parameters: { epoch: 2 } }), /does not declare 'epoch' \(it declares epochs\)/);
+  });
+
+  it('stops at the first failing cell and says which, with an excerpt and the error line', async () => {
+    const file = writeNotebook(dir, 'fails.ipynb', ['const a = 1;', 'const b: string = a;\nconsole.log(b)', 'console.log("never")']);
+    const out = path.join(dir, 'out-fails');
+    const r = await cli(['run', file, '--output', out]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /fails\.ipynb: cell 2 \(code cell 2 of 3\) failed:/);
+    assert.match(r.stderr, /1 > const b: string = a;/);
+    assert.match(r.stderr, /1:7 - Type 'number' is not assignable to type 'string'/);
+    assert.match(r.stderr, /1 later code cell was not run/);
+    const nb = readNotebook(path.join(out, 'fails.ipynb'));
+    assert.equal(printed(nb, 3), '', 'the third cell did not run');
+  });
+
+  it('--allow-errors keeps going: the cells after an error run (tslab aborts requests for 200 ms after an error; none is skipped)', async () => {
+    const file = writeNotebook(dir, 'errors.ipynb', ['throw new Error("first")', 'console.log("second")', 'throw new Error("third")', 'console.log("fourth")', 'console.log("fifth")']);
+    const result = await run(file, { allowErrors: true });
+    assert.equal(result.failures.length, 2);
+    assert.match(printed(result.notebook, 1, 'stderr'), /Error: first/);
+    assert.equal(printed(result.notebook, 2), 'second\n');
+    assert.equal(printed(result.notebook, 4), 'fourth\n');
+    assert.equal(printed(result.notebook, 5), 'fifth\n');
+    assert.deepEqual(result.failures.map((f) => f.codeCell), [1, 3]);
+  });
+
+  it('a cell that never ends is interrupted at the timeout; the kernel lives on', async () => {
+    const file = writeNotebook(dir, 'loop.ipynb', ['while (true) {}', 'console.log("still alive")']);
+    const result = await run(file, { timeoutSeconds: 2, allowErrors: true });
+    assert.equal(result.failures[0].status, 'timeout');
+    assert.match(result.failures[0].message, /ran longer than 2 s and was interrupted/);
+    const error = outputsOf(result.notebook, 1).find((o) => o.output_type === 'error');
+    assert.ok(error?.output_type === 'error' && error.ename === 'CellTimeoutError');
+    assert.equal(printed(result.notebook, 2), 'still alive\n');
+  });
+
+  it('a cell that ignores the interrupt is ended by killing the kernel', async () => {
+    const file = writeNotebook(dir, 'stubborn.ipynb', ["process.removeAllListeners('SIGINT');\nprocess.on('SIGINT', () => {});\nawait new Promise(() => {});", 'console.log("never")']);
+    const result = await run(file, { timeoutSeconds: 1, allowErrors: true });
+    assert.equal(result.failures[0].status, 'timeout');
+    assert.match(result.failures[0].message, /did not stop, the kernel was killed/);
+    assert.equal(result.skipped, 1, 'nothing can run after the kernel is gone');
+  });
+
+  it('a kernel that dies (process.exit) is detected and reported', async () => {
+    const file = writeNotebook(dir, 'exit.ipynb', ['console.log("before")', 'process.exit(7)', 'console.log("after")']);
+    const r = await cli(['run', file, '--output', path.join(dir, 'out-exit')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cell 2 \(code cell 2 of 3\) killed the kernel/);
+    assert.match(r.stderr, /the kernel died \(exited with code 7\)/);
+  });
+
+  it('--inplace never overwrites the input with a partial result', async () => {
+    const file = writeNotebook(dir, 'keep.ipynb', ['console.log(1)', 'throw new Error("x")']);
+    const before = fs.readFileSync(file, 'utf8');
+    const r = await cli(['run', file, '--inplace']);
+    assert.equal(r.code, 1);
+    assert.equal(fs.readFileSync(file, 'utf8'), before, 'input untouched');
+    assert.ok(fs.existsSync(path.join(dir, 'keep.failed.ipynb')), 'the partial result is beside it');
+    const ok = writeNotebook(dir, 'good.ipynb', ['console.log("fine")']);
+    assert.equal((await cli(['run', ok, '--inplace'])).code, 0);
+    assert.equal(printed(readNotebook(ok), 1), 'fine\n', 'a clean run is written back');
+  });
+
+  it('--jobs 2 runs two notebooks at once, reports progress per notebook, and -p applies to both', async () => {
+    // Each notebook prints when its slow cell started and ended; with two jobs the intervals overlap.
+    const cells = (name: string) => [
+      codeCell('const n = 1;', ['parameters']),
+      `const start = Date.now();\nawait new Promise((r) => setTimeout(r, 1500));\nconsole.log("${name}", n, start, Date.now())`,
+    ];
+    const a = writeNotebook(dir, 'a.ipynb', cells('a'));
+    const b = writeNotebook(dir, 'b.ipynb', cells('b'));
+    const out = path.join(dir, 'out-jobs');
+    const r = await cli(['run', a, b, '--jobs', '2', '--output', out, '-p', 'n', '5']);
+    assert.equal(r.code, 0, r.stderr);
+    const [aName, aN, aStart, aEnd] = printed(readNotebook(path.join(out, 'a.ipynb')), 3).trim().split(' ');
+    const [bName, bN, bStart, bEnd] = printed(readNotebook(path.join(out, 'b.ipynb')), 3).trim().split(' ');
+    assert.deepEqual([aName, aN, bName, bN], ['a', '5', 'b', '5']);
+    assert.ok(Number(aStart) < Number(bEnd) && Number(bStart) < Number(aEnd), `the slow cells overlapped: a ${aStart}-${aEnd}, b ${bStart}-${bEnd}`);
+    assert.match(r.stderr, /\[1\/2 a\.ipynb\] cell 3\/3 ok/);
+    assert.match(r.stderr, /\[2\/2 b\.ipynb\] cell 3\/3 ok/);
+    assert.match(r.stderr, /2 of 2 notebooks ran cleanly/);
+  });
+
+  it('bad input: not JSON, nbformat 3, a missing file, an unknown kernel', async () => {
+    const notJson = path.join(dir, 'broken.ipynb');
+    fs.writeFileSync(notJson, '{ "cells": [');
+    let r = await cli(['run', notJson]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /broken\.ipynb is not valid JSON/);
+    const v3 = path.join(dir, 'old.ipynb');
+    fs.writeFileSync(v3, JSON.stringify({ nbformat: 3, worksheets: [] }));
+    r = await cli(['run', v3]);
+    assert.match(r.stderr, /not an nbformat 4 notebook \(nbformat is 3\)/);
+    assert.match(r.stderr, /nbconvert --to notebook --nbformat 4/);
+    r = await cli(['run', path.join(dir, 'nope.ipynb')]);
+    assert.match(r.stderr, /no such notebook: .*nope\.ipynb/);
+    const other = writeNotebook(dir, 'other.ipynb', ['1']);
+    const nb = readNotebook(other);
+    nb.metadata.kernelspec = { name: 'haskell' };
+    fs.writeFileSync(other, JSON.stringify(nb));
+    r = await cli(['run', other, '--output', path.join(dir, 'o')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /asks for the kernel 'haskell', which is not installed/);
+    assert.match(r.stderr, /--kernel downhill/);
+    r = await cli(['run', other, '--kernel', 'downhill', '--output', path.join(dir, 'o')]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('bad usage: unknown options and missing values exit with code 2', async () => {
+    let r = await cli(['run', 'x.ipynb', '--frobnicate']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown option --frobnicate/);
+    r = await cli(['run']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no notebook given/);
+    r = await cli(['run', 'x.ipynb', '--timeout']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--timeout needs a value/);
+    assert.equal((await cli(['nonsense'])).code, 2);
+  });
+});
