@@ -32,12 +32,13 @@ def load(folder):
     )
 
 
-def train(model, optimizer, x, y, batch_size=128, seed=0):
+def train(model, optimizer, x, y, batch_size=128, seed=0, steps=None):
     g = torch.Generator().manual_seed(seed)
     order = torch.randperm(x.shape[0], generator=g)
     loss_fn = torch.nn.CrossEntropyLoss()
+    end = x.shape[0] if steps is None else steps * batch_size
     start = time.perf_counter()
-    for i in range(0, x.shape[0], batch_size):
+    for i in range(0, end, batch_size):
         idx = order[i : i + batch_size]
         optimizer.zero_grad()
         loss = loss_fn(model(x[idx]), y[idx])
@@ -51,16 +52,31 @@ def accuracy(model, x, y):
         return (model(x).argmax(1) == y).float().mean().item()
 
 
+TASKS = {
+    "softmax": (lambda: torch.nn.Linear(784, 10), lambda p: torch.optim.SGD(p, lr=0.1)),
+    "mlp": (
+        lambda: torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)),
+        lambda p: torch.optim.Adam(p, lr=1e-3),
+    ),
+}
+
+
 def main():
-    torch.manual_seed(0)
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 20
     xtr, ytr, xte, yte = load(sys.argv[1])
     results = {"torch": torch.__version__, "threads": torch.get_num_threads(), "runs": {}}
-    softmax = torch.nn.Linear(784, 10)
-    seconds = train(softmax, torch.optim.SGD(softmax.parameters(), lr=0.1), xtr, ytr)
-    results["runs"]["softmax"] = {"seconds": seconds, "accuracy": accuracy(softmax, xte, yte)}
-    mlp = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
-    seconds = train(mlp, torch.optim.Adam(mlp.parameters(), lr=1e-3), xtr, ytr)
-    results["runs"]["mlp"] = {"seconds": seconds, "accuracy": accuracy(mlp, xte, yte)}
+    for name, (make_model, make_optimizer) in TASKS.items():
+        torch.manual_seed(0)
+        warm = make_model()
+        train(warm, make_optimizer(warm.parameters()), xtr, ytr, steps=warmup)
+        times, acc = [], None
+        for _ in range(repeats):
+            torch.manual_seed(0)
+            model = make_model()
+            times.append(train(model, make_optimizer(model.parameters()), xtr, ytr))
+            acc = accuracy(model, xte, yte)
+        results["runs"][name] = {"seconds": sorted(times)[len(times) // 2], "all": times, "accuracy": acc}
     json.dump(results, sys.stdout)
 
 

@@ -222,3 +222,19 @@ describe('fit: bad input', () => {
       /x has 4 samples but y has 5/,
     ));
 });
+
+describe('losses', () => {
+  before(initRuntime);
+
+  it('crossEntropy and its hand-written gradient agree with log-softmax differentiated step by step', () => {
+    const z = tf.tensor2d([[1, 2, 3], [0, 0, 5], [-2, 4, 0.5]]);
+    const y = tf.tensor1d([2, 0, 1], 'int32');
+    const reference = (logits: tf.Tensor) => tf.neg(tf.mean(tf.sum(tf.mul(tf.cast(tf.oneHot(y, 3), 'float32'), tf.logSoftmax(logits)), -1)));
+    assert.ok(Math.abs(dh.losses.crossEntropy(z, y).dataSync()[0] - reference(z).dataSync()[0]) < 1e-6);
+    const ours = tf.grad((l: tf.Tensor) => dh.losses.crossEntropy(l, y))(z).dataSync();
+    const theirs = tf.grad((l: tf.Tensor) => reference(l))(z).dataSync();
+    ours.forEach((v, i) => assert.ok(Math.abs(v - theirs[i]) < 1e-6, `${Array.from(ours)} vs ${Array.from(theirs)}`));
+    const oneHot = tf.tensor2d([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+    assert.ok(Math.abs(dh.losses.crossEntropy(z, oneHot).dataSync()[0] - reference(z).dataSync()[0]) < 1e-6, 'one-hot targets give the same');
+  });
+});

@@ -90,3 +90,47 @@ describe('runtime: the same training on every CPU backend', () => {
     results[0].forEach((v, i) => assert.ok(Math.abs(v - results[1][i]) < 1e-4 * Math.max(1, Math.abs(v)), `${results[0]} vs ${results[1]}`));
   });
 });
+
+describe('runtime: the faster transposed matMul on WASM gives the same numbers', () => {
+  after(() => dh.runtime.init());
+
+  it('every transpose combination, 2-D and batched, agrees with the cpu backend', async () => {
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[5, 7], [7, 3], false, false],
+      [[7, 5], [7, 3], true, false],
+      [[5, 7], [3, 7], false, true],
+      [[7, 5], [3, 7], true, true],
+      [[2, 7, 5], [2, 7, 3], true, false],
+      [[2, 5, 7], [2, 3, 7], false, true],
+      [[128, 784], [128, 16], true, false],
+    ];
+    const results: Record<string, number[][]> = {};
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await dh.runtime.init({ backend });
+      results[backend] = cases.map(([sa, sb, ta, tb]) => {
+        const seed = new dh.Random(sa.length * 31 + sb[0]);
+        const a = tf.tensor(seed.normalArray(sa.reduce((p, q) => p * q, 1)), sa);
+        const b = tf.tensor(seed.normalArray(sb.reduce((p, q) => p * q, 1)), sb);
+        const out = Array.from(tf.matMul(a, b, ta, tb).dataSync());
+        tf.dispose([a, b]);
+        return out;
+      });
+    }
+    results.cpu.forEach((expected, i) => {
+      expected.forEach((v, j) => assert.ok(Math.abs(v - results.wasm[i][j]) < 1e-3 * Math.max(1, Math.abs(v)), `case ${i}, element ${j}: ${v} vs ${results.wasm[i][j]}`));
+    });
+  });
+
+  it('a dense layer trains to the same weights on cpu and wasm (its gradients use transposed matMuls)', async () => {
+    const finals: number[][] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await dh.runtime.init({ backend });
+      const { train } = dh.data.mnist({ train: 256 });
+      const model = dh.models.mlp({ sizes: [784, 16, 10], seed: 5 });
+      await dh.fit({ model, loss: dh.losses.crossEntropy, data: train, optimizer: dh.optim.sgd({ lr: 0.1 }), batchSize: 64, epochs: 2, seed: 3 });
+      finals.push(Array.from(model.params.w1.dataSync().slice(0, 200)));
+      dh.models.disposeModel(model);
+    }
+    finals[0].forEach((v, i) => assert.ok(Math.abs(v - finals[1][i]) < 1e-4, `w1[${i}]: ${v} vs ${finals[1][i]}`));
+  });
+});

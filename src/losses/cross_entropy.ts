@@ -25,12 +25,25 @@ function checkTargets(where: string, logits: tf.Tensor, target: tf.Tensor): void
 /**
  * Cross-entropy from logits, computed stably through log-softmax
  * (logits − logsumexp(logits)), averaged over the batch: torch.nn.CrossEntropyLoss.
+ * Its gradient is written out, (softmax(logits) − targets)/n: four kernels instead
+ * of the dozen that differentiating log-softmax step by step costs (on WASM the
+ * per-kernel overhead, not the arithmetic, dominates a small model's step).
  */
 export function crossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
   checkTargets('crossEntropy', logits, target);
+  const [n, classes] = logits.shape as [number, number];
   return tf.tidy(() => {
-    const rows = target.dtype === 'int32' ? tf.oneHot(target as tf.Tensor1D, logits.shape[1] as number) : target;
-    return tf.neg(tf.mean(tf.sum(tf.mul(rows, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+    // (tf.oneHot's float32 option writes integer bits on the WASM backend: cast instead.)
+    const rows = target.dtype === 'int32' ? tf.cast(tf.oneHot(target as tf.Tensor1D, classes), 'float32') : target;
+    const loss = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
+      const logProbabilities = tf.logSoftmax(z);
+      save([logProbabilities, rows]);
+      return {
+        value: tf.div(tf.neg(tf.sum(tf.mul(rows, logProbabilities))), n) as tf.Scalar,
+        gradFunc: (dy: tf.Tensor, [saved, oneHot]: tf.Tensor[]) => tf.mul(tf.sub(tf.exp(saved), oneHot), tf.div(dy, n)),
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return loss(logits) as tf.Scalar;
   });
 }
 

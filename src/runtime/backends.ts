@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { speedUpTransposedMatMul } from './wasm_matmul';
 
 /** downhill's names for the TensorFlow.js backends it knows, best first. */
 export const BACKEND_NAMES = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
@@ -82,6 +83,7 @@ const wasm: BackendCandidate = {
         fix: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
       };
     }
+    speedUpTransposedMatMul();
     return { ok: true, tfName: 'wasm' };
   },
 };

@@ -94,12 +94,11 @@ export async function runLoop(o: LoopOptions): Promise<History> {
           const out = descentStep(o.params, (p) => batch.objective(p, metricTensors), o.optimizer, state);
           state = out.state;
           const metricNames = Object.keys(metricTensors);
-          const packed = tf.tidy(() =>
-            tf.concat([
-              tf.stack([out.loss, out.gradNorm, ...metricNames.map((k) => metricTensors[k])]),
-              o.recordParams ? flatten(o.params) : tf.zeros([0]),
-            ]),
-          );
+          // One read per step: loss, gradient norm, metrics (and the parameters of small models).
+          const packed = tf.tidy(() => {
+            const scalars = tf.stack([out.loss, out.gradNorm, ...metricNames.map((k) => metricTensors[k])]);
+            return o.recordParams ? tf.concat([scalars, flatten(o.params)]) : scalars;
+          });
           values = (await packed.data()) as Float32Array;
           disposeAll([packed, out.loss, out.gradNorm]);
         } finally {
