@@ -18,6 +18,8 @@ export * as landscapes from './landscapes';
 export * as plot from './plot';
 export * from './display';
 export * from './train';
+export * as check from './check';
+export { CheckError } from './check';
 export { DownhillError } from './errors';
 export { Random } from './random';
 export { tf };

@@ -3,6 +3,7 @@ import { runCommand } from './run_command';
 import { exportCommand } from './export_command';
 import { kernelCommand } from './kernel_command';
 import { labCommand } from './lab_command';
+import { galleryCommand } from './gallery_command';
 
 export interface Command {
   summary: string;
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   kernel: kernelCommand,
   lab: labCommand,
+  gallery: galleryCommand,
   doctor: doctorCommand,
 };
 

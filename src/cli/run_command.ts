@@ -1,11 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { DownhillError } from '../errors';
-import { readNotebook, writeNotebook } from '../notebook/nbformat';
 import { parseValue } from '../notebook/parameters';
-import { RunResult, describeFailure, executeNotebook, notebookDir } from '../notebook/runner';
-import { UsageError, parseArgs, pool } from './args';
+import { UsageError, parseArgs } from './args';
 import { Command } from './commands';
+import { runNotebooks } from './run_notebooks';
 
 const USAGE =
   'downhill run NOTEBOOK... [--inplace | --output DIR] [--timeout SECONDS] [--allow-errors] [-p NAME VALUE]... [--jobs N] [--kernel NAME] [--quiet]';
@@ -30,16 +26,6 @@ with its outputs.
 
 Exit status: 0 when every notebook ran cleanly, 1 when one failed, 2 on bad usage.`;
 
-function outputPath(input: string, parsed: { inplace: boolean; dir?: string }, ok: boolean, allowErrors: boolean): string {
-  const target = parsed.inplace ? path.resolve(input) : path.resolve(parsed.dir ?? 'out', path.basename(input));
-  const overwritesInput = target === path.resolve(input);
-  if (overwritesInput && !ok && !allowErrors) {
-    // Never replace the input with a partial result unless asked (--allow-errors).
-    return path.join(path.dirname(target), path.basename(target, '.ipynb') + '.failed.ipynb');
-  }
-  return target;
-}
-
 export const runCommand: Command = {
   summary: 'run notebooks headlessly (no Jupyter needed) and save their outputs',
   usage: USAGE,
@@ -57,46 +43,17 @@ export const runCommand: Command = {
     const jobs = Number(parsed.options.get('--jobs') ?? 1);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number >= 1, got ${parsed.options.get('--jobs')}.`, 'e.g. --jobs 2.');
     const parameters = Object.fromEntries([...(parsed.pairs.get('-p') ?? []), ...(parsed.pairs.get('--param') ?? [])].map(([k, v]) => [k, parseValue(v)]));
-    const allowErrors = parsed.flags.has('--allow-errors');
-    const quiet = parsed.flags.has('--quiet');
-    // Read every notebook first: a missing file or bad JSON stops the run before any kernel starts.
-    const notebooks = files.map((f) => ({ file: f, nb: readNotebook(f) }));
-    const log = (line: string) => !quiet && process.stderr.write(line + '\n');
-    let failed = 0;
-    const results = await pool(notebooks, jobs, async ({ file, nb }, i) => {
-      const name = files.length > 1 ? `[${i + 1}/${files.length} ${path.basename(file)}] ` : '';
-      log(`${name}running ${file}`);
-      let result: RunResult;
-      try {
-        result = await executeNotebook(nb, {
-          cwd: notebookDir(file),
-          timeoutSeconds: timeout,
-          allowErrors,
-          parameters: Object.keys(parameters).length ? parameters : undefined,
-          kernel: parsed.options.get('--kernel'),
-          label: file,
-          onProgress: (e) => {
-            if (e.kind === 'kernel') log(`${name}kernel started in ${e.seconds.toFixed(1)} s`);
-            else log(`${name}cell ${e.codeCell}/${e.codeCells} ${e.status === 'ok' ? 'ok' : e.status.toUpperCase()} in ${e.seconds.toFixed(1)} s (elapsed ${e.elapsed.toFixed(1)} s)`);
-          },
-        });
-      } catch (e) {
-        failed++;
-        console.error(`${file}: ${e instanceof Error ? e.message : e}`);
-        return undefined;
-      }
-      const target = outputPath(file, { inplace: parsed.flags.has('--inplace'), dir: parsed.options.get('--output') }, result.ok, allowErrors);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      writeNotebook(target, result.notebook);
-      if (!result.ok) {
-        failed++;
-        for (const f of result.failures) console.error('\n' + describeFailure(file, f));
-        if (result.skipped) console.error(`  (${result.skipped} later code cell${result.skipped > 1 ? 's were' : ' was'} not run)`);
-      }
-      log(`${name}${result.ok ? 'done' : 'FAILED'} in ${result.seconds.toFixed(1)} s; wrote ${path.relative(process.cwd(), target) || target}`);
-      return result;
+    const outcomes = await runNotebooks(files, {
+      outputDir: parsed.options.get('--output'),
+      inplace: parsed.flags.has('--inplace'),
+      timeoutSeconds: timeout,
+      allowErrors: parsed.flags.has('--allow-errors'),
+      parameters,
+      kernel: parsed.options.get('--kernel'),
+      jobs,
+      quiet: parsed.flags.has('--quiet'),
     });
-    if (files.length > 1) log(`${results.filter((r) => r?.ok).length} of ${files.length} notebooks ran cleanly`);
+    const failed = outcomes.filter((o) => !o.result?.ok).length;
     return failed ? 1 : 0;
   },
 };

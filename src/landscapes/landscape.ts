@@ -65,8 +65,13 @@ export function defineLandscape(spec: LandscapeSpec): Landscape {
       return spec.expr(...coords);
     });
   };
-  const evaluate = (points: number[][]): number[] =>
-    tf.tidy(() => Array.from(f(tf.tensor2d(points, [points.length, spec.dims])).dataSync()));
+  const evaluate = (points: number[][]): number[] => {
+    // Read outside tf.tidy: tidy walks every element of a returned array looking for tensors.
+    const values = tf.tidy(() => f(tf.tensor2d(points, [points.length, spec.dims])));
+    const out = Array.from(values.dataSync());
+    values.dispose();
+    return out;
+  };
   return {
     name: spec.name,
     formula: spec.formula,

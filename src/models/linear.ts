@@ -17,11 +17,14 @@ export interface LinearOptions {
 /** x·w + b, with x [n, inputs], w [inputs, outputs], b [outputs]. */
 export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, where: string): tf.Tensor {
   if (x.rank !== 2 || x.shape[1] !== w.shape[0]) {
+    const perSample = x.shape.slice(1).reduce((a, b) => a * b, 1);
     throw new DownhillError(
       `${where}: the input has shape [${x.shape.join(', ')}] but the layer expects [n, ${w.shape[0]}].`,
       x.rank === 1
         ? `reshape the input to one row per sample: x.reshape([-1, ${w.shape[0]}]).`
-        : `give the model inputs: ${x.shape[x.rank - 1]} or pass ${w.shape[0]} features per sample.`,
+        : x.rank > 2
+          ? `flatten each sample into one row: x.reshape([${x.shape[0]}, -1]) gives [${x.shape[0]}, ${perSample}]${perSample === w.shape[0] ? ', which fits' : ''}.`
+          : `give the model inputs: ${x.shape[1]} or pass ${w.shape[0]} features per sample.`,
     );
   }
   return tf.add(tf.matMul(x, w), b);

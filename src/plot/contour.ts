@@ -66,10 +66,10 @@ function prepare(where: string, landscape: Landscape, runs: Runs | undefined, op
     title: { text: paths.length ? `${paths.map((p) => p.name).join(' vs ')} on ${landscape.name}` : landscape.name },
     xaxis: axis(landscape.axes[0], { range: range[0], showgrid: false }),
     yaxis: axis(landscape.axes[1], { range: range[1], showgrid: false }),
-    legend: { orientation: 'h', y: -0.12, yanchor: 'top' },
+    legend: { orientation: 'h', y: -60 / plotHeight, yanchor: 'top' },
     width: plotWidth + 190,
-    height: plotHeight + 170,
-    margin: { b: 90 },
+    height: plotHeight + 200,
+    margin: { b: 120 },
   };
   return { base, layout, paths, warnings, plotHeight };
 }

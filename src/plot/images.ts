@@ -95,7 +95,7 @@ export interface WeightImagesOptions extends FigureOptions {
 
 /**
  * The columns of a [pixels, classes] weight matrix as images: the template each class
- * of a softmax model matches (blue positive, red negative).
+ * of a softmax model matches (red raises the class's score, blue lowers it, white is zero).
  */
 export function weightImages(weights: tf.Tensor | number[][], options: WeightImagesOptions = {}): Figure {
   const where = 'plot.weightImages';
@@ -122,7 +122,7 @@ export function weightImages(weights: tf.Tensor | number[][], options: WeightIma
   }
   return makeFigure(
     [{
-      type: 'heatmap', z, colorscale: 'RdBu', zmid: 0, zmin: -limit || -1, zmax: limit || 1, hoverongaps: false,
+      type: 'heatmap', z, colorscale: [[0, '#2166ac'], [0.5, '#f7f7f7'], [1, '#b2182b']], zmid: 0, zmin: -limit || -1, zmax: limit || 1, hoverongaps: false,
       colorbar: { title: { text: 'weight' }, thickness: 12 },
     }],
     {

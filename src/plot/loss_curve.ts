@@ -22,6 +22,8 @@ const LABELS: Record<string, string> = {
 
 function series(h: History, x: 'step' | 'epoch' | 'time', key: string): { xs: number[]; ys: number[] } {
   if (x === 'epoch') return { xs: h.epochs.map((e) => e.epoch), ys: h.epochValues(key) };
+  // Validation values exist once per epoch: against time, plot them at the end of each epoch.
+  if (key.startsWith('val')) return { xs: h.epochs.map((e) => e.time), ys: h.epochValues(key) };
   if (!['loss', 'gradNorm', 'lr', 'time'].includes(key)) {
     const metric = h.steps.map((s) => s.metrics?.[key] ?? NaN);
     return { xs: h.steps.map((s) => (x === 'time' ? s.time : s.step)), ys: metric };
@@ -73,7 +75,7 @@ export function lossCurve(runs: Runs, options: LossCurveOptions = {}): Figure {
       y.startsWith('val') ? 'train with validation data (fit({ validation }))' : `check the name: recorded are loss, gradNorm, lr, valLoss and the metrics you passed.`,
     );
   }
-  const yLabel = LABELS[y] ?? y;
+  const yLabel = LABELS[y] ?? (y.startsWith('val') && y.length > 3 ? `validation ${y[3].toLowerCase()}${y.slice(4)}` : y);
   const layout: Record<string, unknown> = {
     title: { text: `${yLabel[0].toUpperCase()}${yLabel.slice(1)} per ${x === 'time' ? 'second' : x}${list.length > 1 ? ': ' + list.map((r) => r.name).join(' vs ') : ''}` },
     xaxis: axis(LABELS[x], x !== 'time' && Math.max(...list.map((r) => (x === 'epoch' ? r.history.epochs : r.history.steps).length)) <= 20 ? { dtick: 1 } : {}),

@@ -93,6 +93,23 @@ export class History {
     return this.steps.length ? this.steps[this.steps.length - 1].time : 0;
   }
 
+  /**
+   * A History from points computed by hand (a from-scratch loop), so that it can be
+   * drawn like a library run: `points[0]` is the start, `points[i]` the parameters
+   * after step i; `losses[i]`, when given, the loss before step i + 1.
+   */
+  static fromTrajectory(label: string, points: number[][], losses: number[] = [], paramNames?: string[]): History {
+    const h = new History(label);
+    h.initialParams = points[0];
+    h.paramNames = paramNames ?? (points[0]?.length === 1 ? ['w'] : points[0]?.length === 2 ? ['x', 'y'] : points[0]?.map((_, i) => `p${i}`));
+    points.slice(1).forEach((params, i) => {
+      const step = i + 1;
+      h.steps.push({ step, epoch: step, loss: losses[i] ?? NaN, gradNorm: NaN, time: 0, params });
+      h.epochs.push({ epoch: step, loss: losses[i] ?? NaN, metrics: {}, time: 0, steps: step });
+    });
+    return h;
+  }
+
   toJSON(): object {
     return {
       label: this.label,
