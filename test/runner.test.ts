@@ -147,20 +147,27 @@ describe('headless runner against the real tslab kernel', function () {
   });
 
   it('--jobs 2 runs two notebooks at once, reports progress per notebook, and -p applies to both', async () => {
-    // Each notebook prints when its slow cell started and ended; with two jobs the intervals overlap.
-    const cells = (name: string) => [
+    // A rendezvous: each notebook marks that it has started, then waits (up to 60 s) for the other's
+    // mark. Run one after the other, the first would wait alone and print "alone".
+    const meet = path.join(dir, 'meet');
+    fs.mkdirSync(meet, { recursive: true });
+    const cells = (name: string, other: string) => [
       codeCell('const n = 1;', ['parameters']),
-      `const start = Date.now();\nawait new Promise((r) => setTimeout(r, 1500));\nconsole.log("${name}", n, start, Date.now())`,
+      [
+        "const fs = require('fs');",
+        `fs.writeFileSync(${JSON.stringify(path.join(meet, name))}, '');`,
+        'const until = Date.now() + 60000;',
+        `while (!fs.existsSync(${JSON.stringify(path.join(meet, other))}) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));`,
+        `console.log("${name}", n, fs.existsSync(${JSON.stringify(path.join(meet, other))}) ? "met" : "alone")`,
+      ].join('\n'),
     ];
-    const a = writeNotebook(dir, 'a.ipynb', cells('a'));
-    const b = writeNotebook(dir, 'b.ipynb', cells('b'));
+    const a = writeNotebook(dir, 'a.ipynb', cells('a', 'b'));
+    const b = writeNotebook(dir, 'b.ipynb', cells('b', 'a'));
     const out = path.join(dir, 'out-jobs');
     const r = await cli(['run', a, b, '--jobs', '2', '--output', out, '-p', 'n', '5']);
     assert.equal(r.code, 0, r.stderr);
-    const [aName, aN, aStart, aEnd] = printed(readNotebook(path.join(out, 'a.ipynb')), 3).trim().split(' ');
-    const [bName, bN, bStart, bEnd] = printed(readNotebook(path.join(out, 'b.ipynb')), 3).trim().split(' ');
-    assert.deepEqual([aName, aN, bName, bN], ['a', '5', 'b', '5']);
-    assert.ok(Number(aStart) < Number(bEnd) && Number(bStart) < Number(aEnd), `the slow cells overlapped: a ${aStart}-${aEnd}, b ${bStart}-${bEnd}`);
+    assert.equal(printed(readNotebook(path.join(out, 'a.ipynb')), 3), 'a 5 met\n');
+    assert.equal(printed(readNotebook(path.join(out, 'b.ipynb')), 3), 'b 5 met\n');
     assert.match(r.stderr, /\[1\/2 a\.ipynb\] cell 3\/3 ok/);
     assert.match(r.stderr, /\[2\/2 b\.ipynb\] cell 3\/3 ok/);
     assert.match(r.stderr, /2 of 2 notebooks ran cleanly/);
