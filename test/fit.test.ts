@@ -12,7 +12,7 @@ describe('fit: the training loop', () => {
   it('batch gradient descent on the lesson data (lr 0.01, 1000 epochs) finds w → 2 and b → 1', async () => {
     const model = dh.models.linear();
     const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1000 });
-    const { w, b } = dh.models.parameterValues(model) as { w: number[][]; b: number[] };
+    const { w, b } = (await dh.models.parameterValues(model)) as { w: number[][]; b: number[] };
     assert.ok(Math.abs(w[0][0] - 2) < 0.02, `w = ${w[0][0]}`);
     assert.ok(Math.abs(b[0] - 1) < 0.02, `b = ${b[0]}`);
     assert.equal(h.steps.length, 1000, 'full batch: one step per epoch');
@@ -130,7 +130,7 @@ describe('fit: the training loop', () => {
     assert.equal(h.epochs.length, best.epoch + 5);
     const bestValLoss = Math.min(...h.epochValues('valLoss'));
     assert.equal(best.value, bestValLoss);
-    const restored = dh.models.parameterValues(model) as { w: number[][]; b: number[] };
+    const restored = (await dh.models.parameterValues(model)) as { w: number[][]; b: number[] };
     const atBest = h.steps[best.epoch - 1].params!;
     assert.ok(Math.abs(restored.w[0][0] - atBest[0]) < 1e-7 && Math.abs(restored.b[0] - atBest[1]) < 1e-7);
     const last = h.steps.at(-1)!.params!;

@@ -41,7 +41,7 @@ describe("real Jupyter: Debian's nbconvert executes notebooks on the downhill ke
     const file = writeNotebook(dir, 'compare.ipynb', [
       'md:# Same results',
       "import * as dh from 'downhill';\nconst info = await dh.runtime.init({ backend: 'cpu' });\nconsole.log(info.backend);",
-      "const model = dh.models.linear();\nconst h = await dh.fit({ model, loss: dh.losses.mse, data: { x: [1, 2, 3, 4], y: [3, 5, 7, 9] }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 200 });\nconsole.log(JSON.stringify(dh.models.parameterValues(model)));",
+      "const model = dh.models.linear();\nconst h = await dh.fit({ model, loss: dh.losses.mse, data: { x: [1, 2, 3, 4], y: [3, 5, 7, 9] }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 200 });\nconsole.log(JSON.stringify(await dh.models.parameterValues(model)));",
       'await dh.show(dh.plot.lossCurve(h, { logY: true }));',
       "dh.table(h.epochs.slice(-2).map((e) => ({ epoch: e.epoch, loss: e.loss })));",
       "console.error('to stderr');\n6 * 7",

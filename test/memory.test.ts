@@ -61,13 +61,13 @@ describe('memory: training does not grow tf.memory().numTensors', () => {
     dh.models.disposeModel(model);
   });
 
-  it('the torch-like Optimizer: 1000 steps leave the tensor count where 10 left it', () => {
+  it('the torch-like Optimizer: 1000 steps leave the tensor count where 10 left it', async () => {
     const w = tf.variable(tf.tensor1d([3, -2]));
     const opt = new optim.Optimizer({ w }, optim.adam({ lr: 0.01 }));
     const f = () => tf.sum(tf.square(w)) as tf.Scalar;
-    for (let i = 0; i < 10; i++) opt.step(f);
+    for (let i = 0; i < 10; i++) await opt.step(f);
     const at10 = tf.memory().numTensors;
-    for (let i = 10; i < 1000; i++) opt.step(f);
+    for (let i = 10; i < 1000; i++) await opt.step(f);
     assert.equal(tf.memory().numTensors, at10);
     opt.dispose();
     w.dispose();

@@ -24,10 +24,10 @@ function lion({ lr = 1e-4, betas = [0.9, 0.99], weightDecay = 0 } = {}): dh.opti
 describe('optimizers as gradient transformations', () => {
   before(initRuntime);
 
-  it('the torch-like Optimizer takes the hand-checked first step of lesson 1: gradient 6, w 5 → 4.4', () => {
+  it('the torch-like Optimizer takes the hand-checked first step of lesson 1: gradient 6, w 5 → 4.4', async () => {
     const w = tf.variable(tf.scalar(5));
     const opt = new optim.Optimizer({ w }, optim.sgd({ lr: 0.1 }));
-    const loss = opt.step(() => tf.square(tf.sub(w, 2)));
+    const loss = await opt.step(() => tf.square(tf.sub(w, 2)));
     assert.equal(loss, 9);
     assert.ok(Math.abs(opt.lastGradNorm - 6) < 1e-6);
     assert.ok(Math.abs(w.dataSync()[0] - 4.4) < 1e-6);

@@ -8,7 +8,7 @@ describe('learning-rate range test', () => {
   it('sweeps the learning rate exponentially, suggests one below the blow-up, and restores the parameters', async () => {
     const { train } = dh.data.mnist({ train: 3000 });
     const model = dh.models.softmaxRegression();
-    const before = dh.models.parameterValues(model);
+    const before = await dh.models.parameterValues(model);
     const r = await dh.lrRangeTest({ model, loss: dh.losses.crossEntropy, data: train, optimizer: (lr) => dh.optim.sgd({ lr }), minLr: 1e-4, maxLr: 100, steps: 80, batchSize: 64 });
     assert.ok(r.lrs.length > 20 && r.lrs.length <= 80);
     assert.ok(Math.abs(r.lrs[0] - 1e-4) < 1e-12);
@@ -18,7 +18,7 @@ describe('learning-rate range test', () => {
     assert.ok(r.suggestion > 1e-4 && r.suggestion < r.minLossLr, `suggestion ${r.suggestion}, min-loss lr ${r.minLossLr}`);
     // Trained with the suggestion, the model learns (softmax regression on MNIST trains well from ~0.01 to ~1).
     assert.ok(r.suggestion > 1e-3 && r.suggestion < 5, `suggestion ${r.suggestion}`);
-    assert.deepEqual(dh.models.parameterValues(model), before, 'parameters put back');
+    assert.deepEqual(await dh.models.parameterValues(model), before, 'parameters put back');
     dh.models.disposeModel(model);
   });
 

@@ -22,6 +22,9 @@ const LIGHTER: Record<string, Record<string, unknown>> = {
   '10-write-your-own-optimizer.ipynb': { mnistSize: 10000, mnistEpochs: 1 },
 };
 
+/** Lessons also run on WebGPU in CI (the others work there too, but software WebGPU is slow). */
+const ON_WEBGPU = ['01-descent-on-a-curve.ipynb', '02-linear-regression.ipynb', '06-gradient-clipping.ipynb', '07-local-minima-and-saddles.ipynb', '08-mnist-softmax-regression.ipynb'];
+
 const CURRICULUM = [
   'descent-on-a-curve', 'linear-regression', 'batch-stochastic-minibatch', 'learning-rates-and-schedules', 'optimizers',
   'gradient-clipping', 'local-minima-and-saddles', 'mnist-softmax-regression', 'mnist-mlp-and-diagnostics',
@@ -64,6 +67,19 @@ describe('the tutorials', function () {
       const passed = printed.split('\n').filter((l) => l.startsWith('✓ ')).length;
       assert.ok(passed >= 5, `${file}: only ${passed} checks printed`);
     }
+  });
+
+  it(`on WebGPU (DOWNHILL_BACKEND=webgpu; here Mesa's software adapter) ${ON_WEBGPU.length} lessons run and their checks pass`, async () => {
+    const failures: string[] = [];
+    await pool(ON_WEBGPU, 2, async (file) => {
+      const nb = readNotebook(path.join(DIR, file));
+      const result = await executeNotebook(nb, { cwd: DIR, parameters: LIGHTER[file], label: `${file} on webgpu`, timeoutSeconds: 600, env: { DOWNHILL_BACKEND: 'webgpu' } });
+      failures.push(...result.failures.map((f) => describeFailure(file, f)));
+      const first = result.notebook.cells.find((c) => c.cell_type === 'code')!;
+      const printed = first.cell_type === 'code' ? first.outputs.map((o) => (o.output_type === 'stream' ? joined(o.text) : '')).join('') : '';
+      assert.match(printed, /downhill runtime: webgpu on the (CPU|GPU)/, `${file} did not run on webgpu`);
+    });
+    assert.deepEqual(failures, []);
   });
 
   describe('exported to HTML, in headless Chromium', () => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * npm run bench: MNIST training speed on the default backend (or --backends a,b),
- * with PyTorch's time for the same trainings measured in the same run when
- * Debian's python3-torch is installed. Prints a table and writes JSON.
+ * npm run bench: matMul throughput and MNIST training speed on every backend that
+ * works here (or --backends a,b), with PyTorch's time for the same trainings
+ * measured in the same run when Debian's python3-torch is installed. Prints tables
+ * and writes JSON.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +11,7 @@ import * as dh from '../index';
 import { TASKS, TrainingResult, trainTimed } from './mnist_training';
 import { runTorch } from './torch_reference';
 import { kernelTiming } from './kernel_timing';
+import { MatMulResult, matMulThroughput } from './matmul_throughput';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,17 +23,24 @@ async function main(): Promise<void> {
   const wanted = argument('backends')?.split(',') as dh.runtime.BackendName[] | undefined;
   const repeats = Number(argument('repeats') ?? 3);
   const warmup = Number(argument('warmup') ?? 20);
+  const otherRepeats = Number(argument('other-repeats') ?? 1);
   const loadStart = performance.now();
   const mnist = dh.data.mnist();
   const mnistLoadSeconds = (performance.now() - loadStart) / 1000;
 
+  // The default backend first, with every repeat; the others (often much slower here) one epoch each.
+  const chosen = (await dh.runtime.init()).backend;
+  const present = (await dh.runtime.doctor()).filter((b) => b.available).map((b) => b.name);
+  const backends = wanted ?? [chosen, ...present.filter((b) => b !== chosen)];
   const results: TrainingResult[] = [];
-  const backends: (dh.runtime.BackendName | undefined)[] = wanted ?? [undefined];
+  const matmul: { backend: string; results: MatMulResult[] }[] = [];
   for (const backend of backends) {
-    const info = await dh.runtime.init(backend ? { backend } : {});
+    const info = await dh.runtime.init({ backend });
+    process.stderr.write(`matMul on ${info.backend}...\n`);
+    matmul.push({ backend: info.backend, results: await matMulThroughput([1024, 4096]) });
     for (const task of Object.keys(TASKS) as (keyof typeof TASKS)[]) {
       process.stderr.write(`training ${task} on ${info.backend}...\n`);
-      results.push(await trainTimed(task, mnist, repeats, warmup));
+      results.push(await trainTimed(task, mnist, backend === chosen ? repeats : otherRepeats, warmup));
     }
   }
   process.stderr.write('timing the notebook kernel...\n');
@@ -60,7 +69,9 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: require('os').cpus().length, node: process.version },
     tasks: Object.fromEntries(Object.entries(TASKS).map(([k, v]) => [k, v.describe])),
-    method: `${warmup} warm-up steps, then ${repeats} timed epochs per task with a fresh model each (median reported); PyTorch the same`,
+    method: `${warmup} warm-up steps, then ${repeats} timed epochs per task with a fresh model each (median reported) on the default backend (${chosen}), ${otherRepeats} on the others; PyTorch like the default`,
+    backends: (await dh.runtime.doctor()).map((b) => ({ name: b.name, available: b.available, device: b.device, detail: b.available ? b.reason : undefined, why: b.available ? undefined : b.reason })),
+    matmul: matmul.map((m) => ({ backend: m.backend, ...Object.fromEntries(m.results.map((r) => [`n${r.n}`, r.gflops !== undefined ? { gflops: +r.gflops.toFixed(2) } : { skipped: r.skipped }])) })),
     mnistLoadSeconds: +mnistLoadSeconds.toFixed(3),
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads } : { skipped: torch.skipped },
@@ -74,6 +85,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(report, null, 2));
   console.table(rows);
+  console.table(matmul.map((m) => ({ backend: m.backend, ...Object.fromEntries(m.results.map((r) => [`matMul ${r.n}: GFLOP/s`, r.gflops !== undefined ? +r.gflops.toFixed(2) : `skipped (${r.skipped})`])) })));
   console.log(`MNIST loaded in ${report.mnistLoadSeconds} s; peak RSS ${report.peakRssMiB} MiB; ${torch.result ? `PyTorch ${torch.result.torch} with ${torch.result.threads} thread(s)` : `PyTorch skipped: ${torch.skipped}`}`);
   console.log(`notebook kernel: first result ${report.kernel.startToFirstResultSeconds} s after start; import downhill + init ${report.kernel.importDownhillSeconds} s; ${report.kernel.perCellOverheadMs} ms per trivial cell`);
   console.log(`wrote ${out}`);

@@ -8,9 +8,10 @@ export interface TorchResult {
   runs: Record<'softmax' | 'mlp', { seconds: number; all: number[]; accuracy: number }>;
 }
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's python3 by default; DOWNHILL_TORCH_PYTHON picks another (a virtualenv's, say). */
+const PYTHON = process.env.DOWNHILL_TORCH_PYTHON || '/usr/bin/python3';
 
-/** Runs bench/torch_mnist.py with Debian's python3 when it has torch; otherwise says why not. */
+/** Runs bench/torch_mnist.py with that python when it has torch; otherwise says why not. */
 export function runTorch(mnistDir: string, repeats: number, warmup: number): { result?: TorchResult; skipped?: string } {
   if (!fs.existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
+import { computeOnCpu } from '../runtime/sync_reads';
 
 export interface Minimum {
   point: number[];
@@ -65,13 +66,16 @@ export function defineLandscape(spec: LandscapeSpec): Landscape {
       return spec.expr(...coords);
     });
   };
-  const evaluate = (points: number[][]): number[] => {
-    // Read outside tf.tidy: tidy walks every element of a returned array looking for tensors.
-    const values = tf.tidy(() => f(tf.tensor2d(points, [points.length, spec.dims])));
-    const out = Array.from(values.dataSync());
-    values.dispose();
-    return out;
-  };
+  // Values for plots and checks are read at once: on a backend that cannot read
+  // synchronously (WebGPU in Node) they are computed on the CPU backend.
+  const evaluate = (points: number[][]): number[] =>
+    computeOnCpu(() => {
+      // Read outside tf.tidy: tidy walks every element of a returned array looking for tensors.
+      const values = tf.tidy(() => f(tf.tensor2d(points, [points.length, spec.dims])));
+      const out = Array.from(values.dataSync());
+      values.dispose();
+      return out;
+    });
   return {
     name: spec.name,
     formula: spec.formula,

@@ -22,11 +22,11 @@ export function parameterCount(model: Model): number {
   return countElements(model.params);
 }
 
-/** Current parameter values as plain arrays, e.g. { w: [[2.0]], b: [1.0] }. */
-export function parameterValues(model: Model): Record<string, number | number[] | number[][]> {
+/** Current parameter values as plain arrays, e.g. { w: [[2.0]], b: [1.0] } (read without blocking, so on every backend). */
+export async function parameterValues(model: Model): Promise<Record<string, number | number[] | number[][]>> {
   const out: Record<string, number | number[] | number[][]> = {};
   for (const [name, p] of Object.entries(model.params)) {
-    out[name] = p.arraySync() as number | number[] | number[][];
+    out[name] = (await p.array()) as number | number[] | number[][];
   }
   return out;
 }

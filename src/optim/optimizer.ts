@@ -9,7 +9,7 @@ import { GradientTransformation } from './transformation';
  *
  *   const w = tf.variable(tf.scalar(5));
  *   const opt = new Optimizer({ w }, sgd({ lr: 0.1 }));
- *   const loss = opt.step(() => tf.square(w.sub(2)));   // w is now 4.4
+ *   const loss = await opt.step(() => tf.square(w.sub(2)));   // w is now 4.4
  *
  * `step` computes the gradient of the loss with respect to the variables, applies
  * one update and returns the loss before the update, as a number.
@@ -48,13 +48,18 @@ export class Optimizer {
     return this.transform.learningRate?.(this.state);
   }
 
-  step(loss: () => tf.Tensor): number {
+  /**
+   * One update. Resolves to the loss before the update; awaiting reads it back
+   * without blocking, which is also what lets a WebGPU backend run it.
+   */
+  async step(loss: () => tf.Tensor): Promise<number> {
     const out = descentStep(this.params, () => loss(), this.transform, this.state);
     this.state = out.state;
-    const [value, norm] = [out.loss.dataSync()[0], out.gradNorm.dataSync()[0]];
-    out.loss.dispose();
-    out.gradNorm.dispose();
     this.steps++;
+    const both = tf.stack([out.loss, out.gradNorm]);
+    tf.dispose([out.loss, out.gradNorm]);
+    const [value, norm] = await both.data();
+    both.dispose();
     this.lastGradNorm = norm;
     return value;
   }

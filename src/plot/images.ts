@@ -93,13 +93,17 @@ export interface WeightImagesOptions extends FigureOptions {
   labels?: string[];
 }
 
+/** What `await tensor.array()` gives, of any rank (checked to be a matrix at run time). */
+type TensorValues = Awaited<ReturnType<tf.Tensor['array']>>;
+
 /**
  * The columns of a [pixels, classes] weight matrix as images: the template each class
  * of a softmax model matches (red raises the class's score, blue lowers it, white is zero).
+ * On WebGPU pass `await w.array()`: a trained tensor there cannot be read synchronously.
  */
-export function weightImages(weights: tf.Tensor | number[][], options: WeightImagesOptions = {}): Figure {
+export function weightImages(weights: tf.Tensor | number[][] | TensorValues, options: WeightImagesOptions = {}): Figure {
   const where = 'plot.weightImages';
-  const matrix = weights instanceof tf.Tensor ? (weights.arraySync() as number[][]) : weights;
+  const matrix = (weights instanceof tf.Tensor ? weights.arraySync() : weights) as number[][];
   if (!Array.isArray(matrix) || matrix.length === 0 || !Array.isArray(matrix[0])) {
     throw new DownhillError(`${where}: expected a [pixels, classes] matrix.`, "pass a softmax model's weights, e.g. model.params.w.");
   }

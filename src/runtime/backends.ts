@@ -1,12 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import { speedUpTransposedMatMul } from './wasm_matmul';
+import { speedUpMatMul } from './wasm_matmul';
+import { missingSharedLibrary } from './shared_library';
+import { webgpu } from './webgpu';
+
+export { missingSharedLibrary };
 
 /** downhill's names for the TensorFlow.js backends it knows, best first. */
 export const BACKEND_NAMES = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export type LoadResult =
-  | { ok: true; tfName: string; detail?: string }
+  | {
+      ok: true;
+      tfName: string;
+      detail?: string;
+      /** Where it really runs, when not where the candidate usually does (a software GPU adapter). */
+      device?: 'gpu' | 'cpu';
+      /** Works, but auto should pass it over, for this reason (it is used when asked for by name). */
+      onlyWhenAsked?: string;
+    }
   | { ok: false; reason: string; fix: string };
 
 /** One backend: how to load it, and what it runs on. */
@@ -16,6 +28,8 @@ export interface BackendCandidate {
   label: string;
   /** Loads its package and registers it with TensorFlow.js, or says why it cannot. */
   load(): Promise<LoadResult>;
+  /** Runs once it is the active TensorFlow.js backend. */
+  afterActivate?(): void;
 }
 
 /** Requires an optional package; tells a missing package apart from one that fails to load. */
@@ -29,11 +43,6 @@ export function tryRequire(pkg: string): { module?: unknown; missing?: boolean; 
   }
 }
 
-/** "libcudart.so.11.0: cannot open shared object file" -> "libcudart.so.11.0". */
-export function missingSharedLibrary(message: string): string | undefined {
-  const m = /([\w.+-]+\.so[\w.]*): cannot open shared object file/.exec(message);
-  return m?.[1];
-}
 
 function nodeBinding(name: 'node' | 'node-gpu'): BackendCandidate {
   const pkg = name === 'node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
@@ -83,8 +92,7 @@ const wasm: BackendCandidate = {
         fix: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
       };
     }
-    speedUpTransposedMatMul();
-    return { ok: true, tfName: 'wasm' };
+    return { ok: true, tfName: 'wasm', detail: speedUpMatMul() };
   },
 };
 
@@ -94,19 +102,6 @@ const cpu: BackendCandidate = {
   label: 'plain JavaScript (tfjs-backend-cpu)',
   async load() {
     return { ok: true, tfName: 'cpu' };
-  },
-};
-
-const webgpu: BackendCandidate = {
-  name: 'webgpu',
-  device: 'gpu',
-  label: 'WebGPU through Dawn (webgpu + tfjs-backend-webgpu)',
-  async load() {
-    return {
-      ok: false,
-      reason: 'the WebGPU backend is not wired up in this version of downhill',
-      fix: 'use the wasm backend for now',
-    };
   },
 };
 

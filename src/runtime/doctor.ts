@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BackendStatus } from './runtime';
+import { BackendStatus, probe } from './runtime';
 import { CANDIDATES, activate } from './backends';
 
 /**
@@ -10,26 +10,20 @@ import { CANDIDATES, activate } from './backends';
 export async function doctor(): Promise<BackendStatus[]> {
   const previous = tf.getBackend();
   const statuses: BackendStatus[] = [];
-  for (const c of CANDIDATES) {
-    const base = { name: c.name, device: c.device, label: c.label };
-    const loaded = await c.load();
-    if (!loaded.ok) statuses.push({ ...base, available: false, reason: loaded.reason, fix: loaded.fix });
-    else if (!(await activate(loaded.tfName))) {
-      statuses.push({ ...base, available: false, reason: `TensorFlow.js could not initialise '${loaded.tfName}' here`, fix: 'see the error above' });
-    } else statuses.push({ ...base, available: true, reason: loaded.detail });
-  }
+  for (const c of CANDIDATES) statuses.push((await probe(c, false)).status);
   if (previous) await activate(previous);
   return statuses;
 }
 
 /** The doctor's report as text, one backend per line. */
 export function formatDoctor(statuses: BackendStatus[]): string {
+  const indent = ' '.repeat(26);
   const lines = statuses.map((s) => {
     const head = `${s.available ? 'available    ' : 'not available'}  ${s.name.padEnd(8)} ${s.label}`;
-    if (s.available) return s.reason ? `${head}\n${' '.repeat(26)}${s.reason}` : head;
-    return `${head}\n${' '.repeat(26)}why: ${s.reason}\n${' '.repeat(26)}fix: ${s.fix}`;
+    if (!s.available) return `${head}\n${indent}why: ${s.reason}\n${indent}fix: ${s.fix}`;
+    return [head, s.reason && `${indent}${s.reason}`, s.passedOver && `${indent}not chosen automatically: ${s.passedOver}`].filter(Boolean).join('\n');
   });
-  const best = statuses.find((s) => s.available);
-  lines.push('', best ? `downhill will use: ${best.name} (override with DOWNHILL_BACKEND=<name>)` : 'no backend works here');
+  const best = statuses.find((s) => s.available && !s.passedOver);
+  lines.push('', best ? `downhill will use: ${best.name} on the ${best.device.toUpperCase()} (override with DOWNHILL_BACKEND=<name>)` : 'no backend works here');
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
-import { BACKEND_NAMES, BackendName, CANDIDATES, activate } from './backends';
+import { BACKEND_NAMES, BackendCandidate, BackendName, CANDIDATES, activate } from './backends';
 
 export interface BackendStatus {
   name: BackendName;
@@ -10,6 +10,8 @@ export interface BackendStatus {
   /** Why it is not available (or a detail when it is). */
   reason?: string;
   fix?: string;
+  /** Available, but the automatic choice passes it over, for this reason. */
+  passedOver?: string;
 }
 
 export interface RuntimeInfo {
@@ -53,36 +55,42 @@ export async function init(options: InitOptions = {}): Promise<RuntimeInfo> {
   return current;
 }
 
+/**
+ * Loads a candidate and, when it loads, makes it TensorFlow.js's active backend.
+ * With `auto`, a backend that should only be used when asked for (a software GPU
+ * adapter) is reported but not activated.
+ */
+export async function probe(candidate: BackendCandidate, auto: boolean): Promise<{ status: BackendStatus; active: boolean }> {
+  const base = { name: candidate.name, device: candidate.device, label: candidate.label };
+  const loaded = await candidate.load();
+  if (!loaded.ok) return { status: { ...base, available: false, reason: loaded.reason, fix: loaded.fix }, active: false };
+  const status: BackendStatus = { ...base, device: loaded.device ?? candidate.device, available: true, reason: loaded.detail };
+  if (loaded.onlyWhenAsked) status.passedOver = loaded.onlyWhenAsked;
+  if (auto && loaded.onlyWhenAsked) return { status, active: false };
+  if (!(await activate(loaded.tfName))) {
+    return {
+      status: { ...base, available: false, reason: `TensorFlow.js could not initialise the '${loaded.tfName}' backend here`, fix: 'run `downhill doctor` for details' },
+      active: false,
+    };
+  }
+  candidate.afterActivate?.();
+  return { status, active: true };
+}
+
 async function choose(requested: BackendName | 'auto', source?: string): Promise<RuntimeInfo> {
+  const auto = requested === 'auto';
   const statuses: BackendStatus[] = [];
-  const order = requested === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.name === requested);
-  for (const candidate of order) {
-    const base = { name: candidate.name, device: candidate.device, label: candidate.label };
-    const loaded = await candidate.load();
-    if (!loaded.ok) {
-      statuses.push({ ...base, available: false, reason: loaded.reason, fix: loaded.fix });
-      continue;
-    }
-    if (!(await activate(loaded.tfName))) {
-      statuses.push({
-        ...base,
-        available: false,
-        reason: `TensorFlow.js could not initialise the '${loaded.tfName}' backend here`,
-        fix: 'run `downhill doctor` for details',
-      });
-      continue;
-    }
+  for (const candidate of auto ? CANDIDATES : CANDIDATES.filter((c) => c.name === requested)) {
+    const { status, active } = await probe(candidate, auto);
+    statuses.push(status);
+    if (!active) continue;
     quietCpuNotice();
-    statuses.push({ ...base, available: true, reason: loaded.detail });
-    const skipped = statuses.filter((s) => !s.available).map((s) => `${s.name}: ${s.reason}`);
-    const reason =
-      requested === 'auto'
-        ? `the fastest backend that works here${skipped.length ? ` (skipped ${skipped.join('; ')})` : ''}`
-        : `asked for by ${source}`;
+    const skipped = statuses.filter((s) => s !== status).map((s) => `${s.name}: ${s.available ? s.passedOver : s.reason}`);
+    const reason = auto ? `the fastest backend that works here${skipped.length ? ` (skipped ${skipped.join('; ')})` : ''}` : `asked for by ${source}`;
     return {
       backend: candidate.name,
       tfBackend: tf.getBackend(),
-      device: candidate.device,
+      device: status.device,
       reason,
       backends: statuses,
       tfjsVersion: tf.version.tfjs,
@@ -90,9 +98,7 @@ async function choose(requested: BackendName | 'auto', source?: string): Promise
   }
   const failed = statuses[statuses.length - 1];
   throw new DownhillError(
-    requested === 'auto'
-      ? 'no TensorFlow.js backend could be started.'
-      : `the '${requested}' backend is not available: ${failed?.reason}.`,
+    auto ? 'no TensorFlow.js backend could be started.' : `the '${requested}' backend is not available: ${failed?.reason}.`,
     failed?.fix ?? 'reinstall downhill with npm install.',
   );
 }
@@ -116,6 +122,8 @@ export function describe(runtime: RuntimeInfo | undefined = current): string {
     `downhill runtime: ${runtime.backend} on the ${runtime.device.toUpperCase()} (TensorFlow.js ${runtime.tfjsVersion}, backend '${runtime.tfBackend}')`,
     `why: ${runtime.reason}`,
   ];
+  const detail = runtime.backends.find((b) => b.name === runtime.backend)?.reason;
+  if (detail) lines.splice(1, 0, `      ${detail}`);
   return lines.join('\n');
 }
 

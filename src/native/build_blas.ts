@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * Builds downhill's optional native matMul (native/blas_matmul.c against OpenBLAS)
+ * into build/blas_matmul.node; `npm run build` runs this. It never fails the build:
+ * without a C compiler, OpenBLAS or Node's headers it records why in
+ * build/blas_matmul.json, and matMul stays on XNNPACK inside WASM (the doctor says
+ * which and why).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ADDON_PATH, BUILD_STATUS_PATH, BuildStatus } from '../runtime/native_blas';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SOURCE = path.join(ROOT, 'native', 'blas_matmul.c');
+const FIX = 'install a C compiler and OpenBLAS (Debian/Ubuntu: apt-get install gcc libopenblas-dev), then npm run build';
+
+/** Where node_api.h is: next to this node binary, or under npm's nodedir. */
+function nodeHeaders(): string | undefined {
+  const prefix = path.join(path.dirname(process.execPath), '..');
+  const candidates = [
+    process.env.npm_config_nodedir && path.join(process.env.npm_config_nodedir, 'include', 'node'),
+    path.join(prefix, 'include', 'node'),
+    '/usr/include/node',
+    '/usr/local/include/node',
+  ].filter((d): d is string => !!d);
+  return candidates.find((d) => fs.existsSync(path.join(d, 'node_api.h')));
+}
+
+function build(): BuildStatus {
+  if (process.env.DOWNHILL_NATIVE_BLAS === '0') return { built: false, reason: 'skipped: DOWNHILL_NATIVE_BLAS=0', fix: 'unset DOWNHILL_NATIVE_BLAS and run npm run build' };
+  if (process.platform !== 'linux') return { built: false, reason: `the native build is set up for Linux only (this is ${process.platform})`, fix: 'none needed: XNNPACK inside WASM is used' };
+  const headers = nodeHeaders();
+  if (!headers) return { built: false, reason: "Node's C headers (node_api.h) were not found next to node", fix: 'install the headers of your Node (e.g. the nodejs package that ships include/node), then npm run build' };
+  const compiler = process.env.CC || 'cc';
+  fs.mkdirSync(path.dirname(ADDON_PATH), { recursive: true });
+  const args = ['-O2', '-shared', '-fPIC', '-Wall', `-I${headers}`, SOURCE, '-lopenblas', '-o', ADDON_PATH];
+  const result = spawnSync(compiler, args, { encoding: 'utf8' });
+  if (result.error) return { built: false, reason: `no C compiler: ${compiler} could not be run (${(result.error as NodeJS.ErrnoException).code})`, fix: FIX };
+  if (result.status !== 0) {
+    const first = (result.stderr || result.stdout).split('\n').find((l) => /error/i.test(l)) ?? `${compiler} exited with ${result.status}`;
+    return { built: false, reason: `the native matMul did not compile: ${first.trim()}`, fix: FIX };
+  }
+  return { built: true, compiler, headers };
+}
+
+const status = build();
+if (!status.built) fs.rmSync(ADDON_PATH, { force: true });
+fs.writeFileSync(BUILD_STATUS_PATH, JSON.stringify(status, null, 2) + '\n');
+console.log(
+  status.built
+    ? `native OpenBLAS matMul: built ${path.relative(ROOT, ADDON_PATH)}`
+    : `native OpenBLAS matMul: not built (${status.reason}); matMul stays on XNNPACK inside WASM. ${status.fix}`,
+);

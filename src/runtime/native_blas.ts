@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+const BUILD_DIR = path.join(__dirname, '..', '..', 'build');
+/** The compiled addon (see native/blas_matmul.c; built by npm run build). */
+export const ADDON_PATH = path.join(BUILD_DIR, 'blas_matmul.node');
+/** What the last build said, when it did not build. */
+export const BUILD_STATUS_PATH = path.join(BUILD_DIR, 'blas_matmul.json');
+
+export type BuildStatus = { built: true; compiler: string; headers: string } | { built: false; reason: string; fix: string };
+
+export interface BlasAddon {
+  /** out[i] = op(a[i])·op(b[i]), row-major float32; see native/blas_matmul.c. */
+  sgemm(
+    transposeA: boolean, transposeB: boolean, m: number, n: number, k: number,
+    a: Float32Array, b: Float32Array, out: Float32Array, batch: number, batchA: number, batchB: number,
+  ): void;
+  /** "OpenBLAS <config>, <n> threads". */
+  describe(): string;
+}
+
+let loaded: { addon?: BlasAddon; reason?: string; fix?: string } | undefined;
+
+/** The native OpenBLAS matMul, or why there is none. Loaded once. */
+export function nativeBlas(): { addon?: BlasAddon; reason?: string; fix?: string } {
+  if (loaded) return loaded;
+  if (process.env.DOWNHILL_NATIVE_BLAS === '0') return (loaded = { reason: 'turned off by DOWNHILL_NATIVE_BLAS=0', fix: 'unset DOWNHILL_NATIVE_BLAS' });
+  if (!fs.existsSync(ADDON_PATH)) {
+    let status: BuildStatus | undefined;
+    try {
+      status = JSON.parse(fs.readFileSync(BUILD_STATUS_PATH, 'utf8')) as BuildStatus;
+    } catch {
+      status = undefined;
+    }
+    return (loaded =
+      status && !status.built
+        ? { reason: status.reason, fix: status.fix }
+        : { reason: 'the native matMul has not been built', fix: 'npm run build (needs gcc and libopenblas-dev)' });
+  }
+  try {
+    return (loaded = { addon: require(ADDON_PATH) as BlasAddon });
+  } catch (e) {
+    return (loaded = { reason: `the native matMul failed to load: ${(e as Error).message.split('\n')[0]}`, fix: 'apt-get install libopenblas0, or rebuild: npm run build' });
+  }
+}

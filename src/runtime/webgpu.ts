@@ -1,0 +1,267 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { DownhillError } from '../errors';
+import type { BackendCandidate, LoadResult } from './backends';
+import { missingSharedLibrary } from './shared_library';
+import { canReadSync } from './sync_reads';
+
+/** Loads an ES module from CommonJS (the `webgpu` package is ESM-only); TypeScript would turn import() into require(). */
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+/** The little of the WebGPU API used here (the full types are in @webgpu/types). */
+interface GPU {
+  requestAdapter(options?: { powerPreference?: string }): Promise<GPUAdapter | null>;
+}
+interface GPUAdapter {
+  info: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean };
+  limits: { maxStorageBufferBindingSize: number };
+}
+interface DawnModule {
+  create(options: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+/** What the adapter Dawn found is. */
+export interface AdapterFacts {
+  description: string;
+  vendor: string;
+  /** A CPU implementation (lavapipe/llvmpipe, SwiftShader): correct, but slower than WASM. */
+  software: boolean;
+  /** The largest storage buffer one kernel can bind, in bytes (often 128 MiB). */
+  maxStorageBinding: number;
+}
+
+let dawn: DawnModule | undefined;
+let gpu: GPU | undefined;
+let facts: AdapterFacts | undefined;
+
+/** The adapter facts of the WebGPU backend, once it loaded. */
+export function webgpuAdapter(): AdapterFacts | undefined {
+  return facts;
+}
+
+function isSoftware(adapter: GPUAdapter): boolean {
+  const { isFallbackAdapter, description } = adapter.info;
+  return isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader/i.test(description);
+}
+
+/**
+ * NVIDIA registers its Vulkan driver as libGLX_nvidia.so.0, which cannot start
+ * without an X server: on a headless machine (a container, a cloud GPU) Vulkan then
+ * finds "no drivers" although the GPU is there. The same driver starts through
+ * libEGL_nvidia.so.0. When the GLX one gave no hardware adapter and the user has not
+ * chosen drivers (VK_ICD_FILENAMES / VK_DRIVER_FILES), this points Vulkan at the EGL
+ * entry and asks again; if that finds nothing either, everything is put back.
+ */
+async function tryHeadlessNvidia(module: DawnModule): Promise<{ gpu: GPU; adapter: GPUAdapter } | undefined> {
+  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return undefined;
+  const manifest = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d']
+    .map((dir) => path.join(dir, 'nvidia_icd.json'))
+    .find((file) => fs.existsSync(file) && /libGLX_nvidia/.test(fs.readFileSync(file, 'utf8')));
+  if (!manifest) return undefined;
+  const icd = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { file_format_version?: string; ICD?: { api_version?: string } };
+  const egl = path.join(os.tmpdir(), `downhill-nvidia-egl-icd-${process.getuid?.() ?? 0}.json`);
+  const entry = { file_format_version: icd.file_format_version ?? '1.0.1', ICD: { library_path: 'libEGL_nvidia.so.0', api_version: icd.ICD?.api_version ?? '1.3.0' } };
+  fs.writeFileSync(egl, JSON.stringify(entry));
+  process.env.VK_ICD_FILENAMES = egl;
+  const retried = module.create([]);
+  const adapter = await retried.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter && !isSoftware(adapter)) return { gpu: retried, adapter };
+  delete process.env.VK_ICD_FILENAMES;
+  return undefined;
+}
+
+function packageMissing(e: unknown, pkg: string): boolean {
+  const err = e as NodeJS.ErrnoException;
+  return (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && String(err.message).includes(pkg);
+}
+
+/** Dawn's Node binding gives `navigator.gpu`; tfjs-backend-webgpu registers itself only when that exists. */
+async function findAdapter(): Promise<LoadResult & { facts?: AdapterFacts }> {
+  try {
+    require.resolve('@tensorflow/tfjs-backend-webgpu');
+  } catch {
+    return {
+      ok: false,
+      reason: 'the package @tensorflow/tfjs-backend-webgpu is not installed',
+      fix: 'npm install @tensorflow/tfjs-backend-webgpu@4.22.0 webgpu',
+    };
+  }
+  if (!dawn) {
+    try {
+      dawn = (await importModule('webgpu')) as DawnModule;
+    } catch (e) {
+      if (packageMissing(e, 'webgpu')) {
+        return { ok: false, reason: "the package webgpu (Dawn's Node binding) is not installed", fix: 'npm install webgpu' };
+      }
+      const message = (e as Error).message ?? String(e);
+      const library = missingSharedLibrary(message);
+      return {
+        ok: false,
+        reason: library ? `Dawn's Node binding needs ${library}, which cannot be loaded` : `Dawn's Node binding failed to load: ${message.split('\n')[0]}`,
+        fix: library
+          ? `install the package that provides ${library} (for libvulkan.so.1, Debian/Ubuntu: apt-get install libvulkan1)`
+          : 'the webgpu package may have no Dawn build for this platform; wasm is used instead',
+      };
+    }
+    for (const [name, value] of Object.entries(dawn.globals)) {
+      if (!(name in globalThis)) (globalThis as Record<string, unknown>)[name] = value;
+    }
+    // Dawn's Vulkan backend wants a runtime directory; some container shells have none.
+    process.env.XDG_RUNTIME_DIR ??= os.tmpdir();
+    gpu = dawn.create([]);
+  }
+  let adapter = await gpu!.requestAdapter({ powerPreference: 'high-performance' });
+  let note = '';
+  if (!adapter || isSoftware(adapter)) {
+    const headless = await tryHeadlessNvidia(dawn);
+    if (headless) {
+      [gpu, adapter] = [headless.gpu, headless.adapter];
+      note = " (NVIDIA's Vulkan driver started through EGL, as on a machine without an X server; downhill set VK_ICD_FILENAMES)";
+    }
+  }
+  if (!adapter) {
+    return {
+      ok: false,
+      reason: 'Dawn found no WebGPU adapter (no Vulkan driver for a GPU, and no software one)',
+      fix: "install your GPU's Vulkan driver (NVIDIA's driver, or Mesa's mesa-vulkan-drivers for AMD/Intel); Mesa 25's lavapipe gives a software adapter",
+    };
+  }
+  const info = adapter.info;
+  const description = info.description || `${info.vendor} ${info.architecture}`.trim() || 'unnamed adapter';
+  facts = {
+    description,
+    vendor: info.vendor,
+    software: isSoftware(adapter),
+    maxStorageBinding: adapter.limits.maxStorageBufferBindingSize,
+  };
+  // Registers the 'webgpu' backend now that navigator.gpu exists.
+  const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: GPU };
+  if (!nav.gpu) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  require('@tensorflow/tfjs-backend-webgpu');
+  return { ok: true, tfName: 'webgpu', detail: `adapter: ${description}${note}`, facts };
+}
+
+export const webgpu: BackendCandidate = {
+  name: 'webgpu',
+  device: 'gpu',
+  label: 'WebGPU through Dawn (webgpu + tfjs-backend-webgpu)',
+  async load() {
+    const found = await findAdapter();
+    if (!found.ok || !found.facts) return found;
+    if (found.facts.software) {
+      return {
+        ...found,
+        device: 'cpu',
+        detail: `software adapter (${found.facts.description}): runs on the CPU`,
+        onlyWhenAsked: "a software adapter is slower than wasm on the same CPU; DOWNHILL_BACKEND=webgpu uses it anyway",
+      };
+    }
+    return found;
+  },
+  afterActivate() {
+    guardStorageBindings();
+    explainSyncReads();
+    uploadThroughQueue();
+  },
+};
+
+type BufferManager = { acquireBuffer(size: number, usage: number, ...rest: unknown[]): unknown; downhillGuard?: boolean };
+
+/**
+ * A WebGPU kernel cannot bind a storage buffer larger than the adapter's
+ * maxStorageBufferBindingSize (128 MiB on most). Dawn then reports a validation
+ * message and the kernel quietly returns zeros: a preloaded 60000×784 MNIST tensor
+ * (188 MB) trains to 9.8% accuracy without an error. This makes such a buffer an
+ * error at the moment it would be created, naming the size and the fix.
+ */
+export function guardStorageBindings(): void {
+  const backend = tf.backend() as unknown as { bufferManager?: BufferManager };
+  const manager = backend.bufferManager;
+  if (!manager || manager.downhillGuard || !facts) return;
+  const limit = facts.maxStorageBinding;
+  const storage = (globalThis as { GPUBufferUsage?: { STORAGE: number } }).GPUBufferUsage?.STORAGE ?? 0x80;
+  const acquire = manager.acquireBuffer.bind(manager);
+  manager.acquireBuffer = (size: number, usage: number, ...rest: unknown[]) => {
+    if (size > limit && usage & storage) {
+      throw new DownhillError(
+        `a ${mib(size)} tensor is larger than this WebGPU adapter can bind at once (${mib(limit)}); its results would be silently wrong.`,
+        'feed the data in batches (fit and evaluate do: pass a Dataset and a batchSize, do not preload it as one tensor), or use DOWNHILL_BACKEND=wasm.',
+      );
+    }
+    return acquire(size, usage, ...rest);
+  };
+  manager.downhillGuard = true;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 24 ? 1 : 0)} MiB`;
+}
+
+type ReadableBackend = {
+  readSync(dataId: object): unknown;
+  tensorMap: { get(dataId: object): { values?: unknown } | undefined };
+  downhillReadSync?: boolean;
+};
+
+/**
+ * dataSync()/arraySync() of a tensor that lives on the GPU fails under WebGPU in
+ * Node with "OffscreenCanvas is not defined"; this says what happened and what to
+ * write instead. Tensors whose values are still on the host read as before.
+ */
+function explainSyncReads(): void {
+  const backend = tf.backend() as unknown as ReadableBackend;
+  if (backend.downhillReadSync || canReadSync()) return;
+  const readSync = backend.readSync.bind(backend);
+  backend.readSync = (dataId: object) => {
+    if (backend.tensorMap.get(dataId)?.values == null) {
+      throw new DownhillError(
+        'a synchronous read (dataSync, arraySync, or a function that uses them) of a tensor that lives on the GPU: WebGPU in Node can only read back asynchronously.',
+        'read it with `await t.data()` or `await t.array()` (downhill\'s fit, evaluate and Optimizer.step already do), or use DOWNHILL_BACKEND=wasm.',
+      );
+    }
+    return readSync(dataId);
+  };
+  backend.downhillReadSync = true;
+}
+
+type UploadingBackend = {
+  uploadToGPU(dataId: object): void;
+  tensorMap: { get(dataId: object): { values?: ArrayLike<number> | null; dtype: tf.DataType; shape: number[]; resource?: unknown } };
+  bufferManager: BufferManager;
+  device: { queue: { writeBuffer(buffer: unknown, offset: number, data: ArrayBufferLike, dataOffset: number, size: number): void } };
+  downhillUploads?: boolean;
+};
+
+/**
+ * tfjs-backend-webgpu copies every tensor that starts on the host (a batch, a
+ * scalar such as a learning rate) into a new buffer created mapped, plus a fresh
+ * staging buffer. Creating mapped buffers is slow on some drivers: on an NVIDIA
+ * H100 through Dawn an op with a new scalar cost 1.2 ms against 0.13 ms with an
+ * existing one, and an MLP training step with Adam took 71 ms. This uploads with
+ * queue.writeBuffer into a pooled buffer instead (Dawn stages the bytes in its own
+ * ring buffer): 0.11 ms, and the same step takes 9 ms. The buffer comes from the
+ * free pool, which holds only buffers no pending command uses, and the queue runs
+ * the write before any command recorded after it, so the order of reads and
+ * writes is unchanged.
+ */
+function uploadThroughQueue(): void {
+  const backend = tf.backend() as unknown as UploadingBackend;
+  if (backend.downhillUploads || typeof backend.uploadToGPU !== 'function') return;
+  const original = backend.uploadToGPU.bind(backend);
+  const usage = (globalThis as unknown as { GPUBufferUsage?: { STORAGE: number; COPY_SRC: number; COPY_DST: number } }).GPUBufferUsage;
+  if (!usage) return;
+  backend.uploadToGPU = (dataId: object) => {
+    const data = backend.tensorMap.get(dataId);
+    if (!data || data.resource != null || data.values == null || !['float32', 'int32', 'bool'].includes(data.dtype)) return original(dataId);
+    const bytes = 4 * tf.util.sizeFromShape(data.shape);
+    const values = data.dtype === 'float32' ? (data.values instanceof Float32Array ? data.values : Float32Array.from(data.values)) : Int32Array.from(data.values);
+    const buffer = backend.bufferManager.acquireBuffer(bytes, usage.STORAGE | usage.COPY_SRC | usage.COPY_DST);
+    backend.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, bytes);
+    data.values = null; // as the original: once on the GPU, the host copy is dropped
+    data.resource = buffer;
+  };
+  backend.downhillUploads = true;
+}
