@@ -1,6 +1,7 @@
 """The benchmark's PyTorch side: the same MNIST trainings as downhill's, tensors preloaded.
 
-Usage: python3 torch_mnist.py MNIST_DATA_DIR  -> one JSON object on stdout.
+Usage: python3 torch_mnist.py MNIST_DATA_DIR [REPEATS] [WARMUP]  -> one JSON object on stdout.
+DOWNHILL_TORCH_DEVICE=cuda runs it on the GPU (default: cpu).
 """
 import json
 import os
@@ -32,11 +33,21 @@ def load(folder):
     )
 
 
+DEVICE = torch.device(os.environ.get("DOWNHILL_TORCH_DEVICE", "cpu"))
+
+
+def synchronize():
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def train(model, optimizer, x, y, batch_size=128, seed=0, steps=None):
     g = torch.Generator().manual_seed(seed)
     order = torch.randperm(x.shape[0], generator=g)
     loss_fn = torch.nn.CrossEntropyLoss()
     end = x.shape[0] if steps is None else steps * batch_size
+    order = order.to(x.device)
+    synchronize()
     start = time.perf_counter()
     for i in range(0, end, batch_size):
         idx = order[i : i + batch_size]
@@ -44,6 +55,7 @@ def train(model, optimizer, x, y, batch_size=128, seed=0, steps=None):
         loss = loss_fn(model(x[idx]), y[idx])
         loss.backward()
         optimizer.step()
+    synchronize()
     return time.perf_counter() - start
 
 
@@ -64,16 +76,16 @@ TASKS = {
 def main():
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-    xtr, ytr, xte, yte = load(sys.argv[1])
-    results = {"torch": torch.__version__, "threads": torch.get_num_threads(), "runs": {}}
+    xtr, ytr, xte, yte = (t.to(DEVICE) for t in load(sys.argv[1]))
+    results = {"torch": torch.__version__, "threads": torch.get_num_threads(), "device": str(DEVICE), "runs": {}}
     for name, (make_model, make_optimizer) in TASKS.items():
         torch.manual_seed(0)
-        warm = make_model()
+        warm = make_model().to(DEVICE)
         train(warm, make_optimizer(warm.parameters()), xtr, ytr, steps=warmup)
         times, acc = [], None
         for _ in range(repeats):
             torch.manual_seed(0)
-            model = make_model()
+            model = make_model().to(DEVICE)
             times.append(train(model, make_optimizer(model.parameters()), xtr, ytr))
             acc = accuracy(model, xte, yte)
         results["runs"][name] = {"seconds": sorted(times)[len(times) // 2], "all": times, "accuracy": acc}

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     matmul: matmul.map((m) => ({ backend: m.backend, ...Object.fromEntries(m.results.map((r) => [`n${r.n}`, r.gflops !== undefined ? { gflops: +r.gflops.toFixed(2) } : { skipped: r.skipped }])) })),
     mnistLoadSeconds: +mnistLoadSeconds.toFixed(3),
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads } : { skipped: torch.skipped },
+    torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads, device: torch.result.device } : { skipped: torch.skipped },
     results: rows,
     kernel: {
       startToFirstResultSeconds: +kernel.startToFirstResultSeconds.toFixed(3),
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(out, JSON.stringify(report, null, 2));
   console.table(rows);
   console.table(matmul.map((m) => ({ backend: m.backend, ...Object.fromEntries(m.results.map((r) => [`matMul ${r.n}: GFLOP/s`, r.gflops !== undefined ? +r.gflops.toFixed(2) : `skipped (${r.skipped})`])) })));
-  console.log(`MNIST loaded in ${report.mnistLoadSeconds} s; peak RSS ${report.peakRssMiB} MiB; ${torch.result ? `PyTorch ${torch.result.torch} with ${torch.result.threads} thread(s)` : `PyTorch skipped: ${torch.skipped}`}`);
+  console.log(`MNIST loaded in ${report.mnistLoadSeconds} s; peak RSS ${report.peakRssMiB} MiB; ${torch.result ? `PyTorch ${torch.result.torch} on ${torch.result.device} with ${torch.result.threads} CPU thread(s)` : `PyTorch skipped: ${torch.skipped}`}`);
   console.log(`notebook kernel: first result ${report.kernel.startToFirstResultSeconds} s after start; import downhill + init ${report.kernel.importDownhillSeconds} s; ${report.kernel.perCellOverheadMs} ms per trivial cell`);
   console.log(`wrote ${out}`);
 }

@@ -5,6 +5,8 @@ import * as path from 'path';
 export interface TorchResult {
   torch: string;
   threads: number;
+  /** "cpu" or "cuda" (DOWNHILL_TORCH_DEVICE). */
+  device: string;
   runs: Record<'softmax' | 'mlp', { seconds: number; all: number[]; accuracy: number }>;
 }
 
