@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
-import { DownhillError } from '../errors';
 import type { BackendCandidate, LoadResult } from './backends';
 import { missingSharedLibrary } from './shared_library';
-import { canReadSync } from './sync_reads';
+import { explainSyncReads, guardStorageBindings } from './webgpu_guards';
+import { uploadThroughQueue } from './webgpu_uploads';
 
 /** Loads an ES module from CommonJS (the `webgpu` package is ESM-only); TypeScript would turn import() into require(). */
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
@@ -162,106 +161,8 @@ export const webgpu: BackendCandidate = {
     return found;
   },
   afterActivate() {
-    guardStorageBindings();
+    if (facts) guardStorageBindings(facts.maxStorageBinding);
     explainSyncReads();
     uploadThroughQueue();
   },
 };
-
-type BufferManager = { acquireBuffer(size: number, usage: number, ...rest: unknown[]): unknown; downhillGuard?: boolean };
-
-/**
- * A WebGPU kernel cannot bind a storage buffer larger than the adapter's
- * maxStorageBufferBindingSize (128 MiB on most). Dawn then reports a validation
- * message and the kernel quietly returns zeros: a preloaded 60000×784 MNIST tensor
- * (188 MB) trains to 9.8% accuracy without an error. This makes such a buffer an
- * error at the moment it would be created, naming the size and the fix.
- */
-export function guardStorageBindings(): void {
-  const backend = tf.backend() as unknown as { bufferManager?: BufferManager };
-  const manager = backend.bufferManager;
-  if (!manager || manager.downhillGuard || !facts) return;
-  const limit = facts.maxStorageBinding;
-  const storage = (globalThis as { GPUBufferUsage?: { STORAGE: number } }).GPUBufferUsage?.STORAGE ?? 0x80;
-  const acquire = manager.acquireBuffer.bind(manager);
-  manager.acquireBuffer = (size: number, usage: number, ...rest: unknown[]) => {
-    if (size > limit && usage & storage) {
-      throw new DownhillError(
-        `a ${mib(size)} tensor is larger than this WebGPU adapter can bind at once (${mib(limit)}); its results would be silently wrong.`,
-        'feed the data in batches (fit and evaluate do: pass a Dataset and a batchSize, do not preload it as one tensor), or use DOWNHILL_BACKEND=wasm.',
-      );
-    }
-    return acquire(size, usage, ...rest);
-  };
-  manager.downhillGuard = true;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 24 ? 1 : 0)} MiB`;
-}
-
-type ReadableBackend = {
-  readSync(dataId: object): unknown;
-  tensorMap: { get(dataId: object): { values?: unknown } | undefined };
-  downhillReadSync?: boolean;
-};
-
-/**
- * dataSync()/arraySync() of a tensor that lives on the GPU fails under WebGPU in
- * Node with "OffscreenCanvas is not defined"; this says what happened and what to
- * write instead. Tensors whose values are still on the host read as before.
- */
-function explainSyncReads(): void {
-  const backend = tf.backend() as unknown as ReadableBackend;
-  if (backend.downhillReadSync || canReadSync()) return;
-  const readSync = backend.readSync.bind(backend);
-  backend.readSync = (dataId: object) => {
-    if (backend.tensorMap.get(dataId)?.values == null) {
-      throw new DownhillError(
-        'a synchronous read (dataSync, arraySync, or a function that uses them) of a tensor that lives on the GPU: WebGPU in Node can only read back asynchronously.',
-        'read it with `await t.data()` or `await t.array()` (downhill\'s fit, evaluate and Optimizer.step already do), or use DOWNHILL_BACKEND=wasm.',
-      );
-    }
-    return readSync(dataId);
-  };
-  backend.downhillReadSync = true;
-}
-
-type UploadingBackend = {
-  uploadToGPU(dataId: object): void;
-  tensorMap: { get(dataId: object): { values?: ArrayLike<number> | null; dtype: tf.DataType; shape: number[]; resource?: unknown } };
-  bufferManager: BufferManager;
-  device: { queue: { writeBuffer(buffer: unknown, offset: number, data: ArrayBufferLike, dataOffset: number, size: number): void } };
-  downhillUploads?: boolean;
-};
-
-/**
- * tfjs-backend-webgpu copies every tensor that starts on the host (a batch, a
- * scalar such as a learning rate) into a new buffer created mapped, plus a fresh
- * staging buffer. Creating mapped buffers is slow on some drivers: on an NVIDIA
- * H100 through Dawn an op with a new scalar cost 1.2 ms against 0.13 ms with an
- * existing one, and an MLP training step with Adam took 71 ms. This uploads with
- * queue.writeBuffer into a pooled buffer instead (Dawn stages the bytes in its own
- * ring buffer): 0.11 ms, and the same step takes 9 ms. The buffer comes from the
- * free pool, which holds only buffers no pending command uses, and the queue runs
- * the write before any command recorded after it, so the order of reads and
- * writes is unchanged.
- */
-function uploadThroughQueue(): void {
-  const backend = tf.backend() as unknown as UploadingBackend;
-  if (backend.downhillUploads || typeof backend.uploadToGPU !== 'function') return;
-  const original = backend.uploadToGPU.bind(backend);
-  const usage = (globalThis as unknown as { GPUBufferUsage?: { STORAGE: number; COPY_SRC: number; COPY_DST: number } }).GPUBufferUsage;
-  if (!usage) return;
-  backend.uploadToGPU = (dataId: object) => {
-    const data = backend.tensorMap.get(dataId);
-    if (!data || data.resource != null || data.values == null || !['float32', 'int32', 'bool'].includes(data.dtype)) return original(dataId);
-    const bytes = 4 * tf.util.sizeFromShape(data.shape);
-    const values = data.dtype === 'float32' ? (data.values instanceof Float32Array ? data.values : Float32Array.from(data.values)) : Int32Array.from(data.values);
-    const buffer = backend.bufferManager.acquireBuffer(bytes, usage.STORAGE | usage.COPY_SRC | usage.COPY_DST);
-    backend.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, bytes);
-    data.values = null; // as the original: once on the GPU, the host copy is dropped
-    data.resource = buffer;
-  };
-  backend.downhillUploads = true;
-}
