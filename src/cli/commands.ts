@@ -4,6 +4,8 @@ import { exportCommand } from './export_command';
 import { kernelCommand } from './kernel_command';
 import { labCommand } from './lab_command';
 import { galleryCommand } from './gallery_command';
+import { assignCommand } from './assign_command';
+import { gradeCommand } from './grade_command';
 
 export interface Command {
   summary: string;
@@ -17,6 +19,8 @@ export const COMMANDS: Record<string, Command> = {
   kernel: kernelCommand,
   lab: labCommand,
   gallery: galleryCommand,
+  assign: assignCommand,
+  grade: gradeCommand,
   doctor: doctorCommand,
 };
 

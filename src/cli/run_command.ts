@@ -1,6 +1,7 @@
 import { parseValue } from '../notebook/parameters';
 import { UsageError, parseArgs } from './args';
 import { Command } from './commands';
+import { positiveNumber, wholeNumber } from './numbers';
 import { runNotebooks } from './run_notebooks';
 
 const USAGE =
@@ -38,10 +39,8 @@ export const runCommand: Command = {
     const files = parsed.positional;
     if (files.length === 0) throw new UsageError('no notebook given.', `usage: ${USAGE}`);
     if (parsed.flags.has('--inplace') && parsed.options.has('--output')) throw new UsageError('--inplace and --output exclude each other.', 'choose one.');
-    const timeout = parsed.options.has('--timeout') ? Number(parsed.options.get('--timeout')) : undefined;
-    if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got ${parsed.options.get('--timeout')}.`, 'e.g. --timeout 120.');
-    const jobs = Number(parsed.options.get('--jobs') ?? 1);
-    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number >= 1, got ${parsed.options.get('--jobs')}.`, 'e.g. --jobs 2.');
+    const timeout = positiveNumber(parsed, '--timeout');
+    const jobs = wholeNumber(parsed, '--jobs') ?? 1;
     const parameters = Object.fromEntries([...(parsed.pairs.get('-p') ?? []), ...(parsed.pairs.get('--param') ?? [])].map(([k, v]) => [k, parseValue(v)]));
     const outcomes = await runNotebooks(files, {
       outputDir: parsed.options.get('--output'),

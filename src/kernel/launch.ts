@@ -51,11 +51,13 @@ function resolveForTypeChecking(ts: TS): void {
     const rel = path.relative(local, p);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return p;
     const parts = rel.split(path.sep);
-    if (parts[0] === 'downhill') return path.join(root, ...parts.slice(1));
+    // downhill's declarations are dist/index.d.ts: pointing at dist/ (not the project folder, which a
+    // sandboxed grading kernel may not read) lets TypeScript find them without package.json.
+    if (parts[0] === 'downhill') return path.join(root, 'dist', ...parts.slice(1));
     // tslab forwards itself; @types stays tslab's own (the project's dev types would leak test globals).
     if (parts[0] === 'tslab' || parts[0] === '@types') return p;
     const pkg = parts[0].startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1);
-    if (fs.existsSync(path.join(local, ...pkg))) return p;
+    if (exists(path.join(local, ...pkg))) return p;
     return path.join(modules, rel);
   };
   for (const name of ['fileExists', 'directoryExists', 'readFile', 'getDirectories', 'readDirectory', 'getModifiedTime']) {
@@ -66,11 +68,20 @@ function resolveForTypeChecking(ts: TS): void {
   const realpath = ts.sys.realpath;
   ts.sys.realpath = (p: string) => {
     const forwarded = forward(p);
-    return forwarded === p && realpath ? realpath.call(ts.sys, p) : fs.existsSync(forwarded) ? fs.realpathSync(forwarded) : forwarded;
+    return forwarded === p && realpath ? realpath.call(ts.sys, p) : exists(forwarded) ? fs.realpathSync(forwarded) : forwarded;
   };
 }
 
 type TS = { [key: string]: any };
+
+/** existsSync that answers false where a sandboxed kernel (Node's permission model) may not look: there it throws. */
+function exists(p: string): boolean {
+  try {
+    return fs.existsSync(p);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * tslab rewrites a name declared in an earlier cell to its exported slot, but misses

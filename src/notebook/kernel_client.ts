@@ -67,6 +67,7 @@ export class Kernel {
   /** The last lines the kernel process wrote to its own stderr (for crash reports). */
   stderrTail = '';
   private closed = false;
+  private stopReason?: string;
 
   private constructor(launch: KernelLaunch, proc: ChildProcess, key: string, connectionFile: string) {
     this.launch = launch;
@@ -84,10 +85,13 @@ export class Kernel {
   }
 
   /** Starts a kernel in `cwd` and waits until it answers (kernel_info) and its output channel is connected. */
-  static async start(launch: KernelLaunch, options: { cwd: string; env?: NodeJS.ProcessEnv; startupTimeoutMs?: number }): Promise<Kernel> {
+  static async start(
+    launch: KernelLaunch,
+    options: { cwd: string; env?: NodeJS.ProcessEnv; startupTimeoutMs?: number; connectionDir?: string },
+  ): Promise<Kernel> {
     const [shell, iopub, stdin, control, hb] = await freePorts(5);
     const key = randomBytes(32).toString('hex');
-    const connectionFile = path.join(os.tmpdir(), `downhill-kernel-${randomUUID()}.json`);
+    const connectionFile = path.join(options.connectionDir ?? os.tmpdir(), `downhill-kernel-${randomUUID()}.json`);
     fs.writeFileSync(
       connectionFile,
       JSON.stringify({ shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb, ip: '127.0.0.1', key, transport: 'tcp', signature_scheme: 'hmac-sha256', kernel_name: launch.name }),
@@ -169,6 +173,17 @@ export class Kernel {
     return !this.exit;
   }
 
+  /** The kernel's process id. */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** Kills the kernel for a reason that its death report then gives (e.g. a memory limit). */
+  async stop(reason: string): Promise<void> {
+    this.stopReason ??= reason;
+    await this.kill();
+  }
+
   /**
    * Runs code and collects its output. On timeout the kernel is interrupted (SIGINT),
    * and killed if it still does not finish within `graceMs`.
@@ -227,6 +242,7 @@ export class Kernel {
   }
 
   private deathDetail(): string {
+    if (this.stopReason) return this.stopReason;
     const how = this.exit?.signal ? `killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
     return `the kernel died (${how})${this.stderrTail ? `; its last words: ${this.stderrTail.trim().split('\n').slice(-3).join(' / ')}` : ''}`;
   }

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { DownhillError } from '../errors';
 import { installedKernels } from '../kernel/jupyter_paths';
@@ -23,6 +24,14 @@ export interface RunOptions {
   onProgress?(event: ProgressEvent): void;
   /** A name for messages (default 'notebook'). */
   label?: string;
+  /** Start this kernel command instead of looking one up by name (e.g. a sandboxed one). */
+  launch?: KernelLaunch;
+  /** Where the kernel's connection file goes (default: the temporary folder). */
+  connectionDir?: string;
+  /** Kill the kernel when its resident memory exceeds this many MiB (checked every 100 ms). */
+  memoryLimitMiB?: number;
+  /** A limit in seconds for the whole notebook: each cell gets what is left of it. */
+  totalTimeoutSeconds?: number;
 }
 
 export type ProgressEvent =
@@ -151,13 +160,15 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
   const label = options.label ?? 'notebook';
   const started = performance.now();
   if (options.parameters) injectParameters(nb, options.parameters, label);
-  const launch = resolveKernel(options.kernel ?? nb.metadata.kernelspec?.name ?? KERNEL_NAME);
+  const launch = options.launch ?? resolveKernel(options.kernel ?? nb.metadata.kernelspec?.name ?? KERNEL_NAME);
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');
   for (const cell of codeCells) {
     cell.outputs = [];
     cell.execution_count = null;
   }
-  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env });
+  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env, connectionDir: options.connectionDir });
+  const watchdog = options.memoryLimitMiB ? watchMemory(kernel, options.memoryLimitMiB) : undefined;
+  const deadline = options.totalTimeoutSeconds ? started + options.totalTimeoutSeconds * 1000 : Infinity;
   const kernelStartSeconds = (performance.now() - started) / 1000;
   options.onProgress?.({ kind: 'kernel', seconds: kernelStartSeconds });
   const failures: CellFailure[] = [];
@@ -172,12 +183,20 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
         skipped = codeCells.length - k;
         break;
       }
+      if (performance.now() >= deadline) {
+        const message = `the notebook's time limit of ${options.totalTimeoutSeconds} s was used up before this cell`;
+        cell.outputs.push({ output_type: 'error', ename: 'Timeout', evalue: message, traceback: [`Timeout: ${message}`] });
+        failures.push({ cellIndex: nb.cells.indexOf(cell), codeCell: k + 1, codeCells: codeCells.length, status: 'timeout', source, message });
+        skipped = codeCells.length - k - 1;
+        break;
+      }
       collector.startCell(cell);
       let outcome: ExecuteOutcome;
       // tslab aborts every request that arrives within ~200 ms of an error: retry such a cell
       // after a pause rather than skip it silently.
       for (let attempt = 0; ; attempt++) {
-        outcome = await kernel.execute(source, { timeoutMs: (options.timeoutSeconds ?? 600) * 1000, onMessage: (m) => collector.add(m) });
+        const timeoutMs = Math.max(1, Math.min((options.timeoutSeconds ?? 600) * 1000, deadline - performance.now()));
+        outcome = await kernel.execute(source, { timeoutMs, onMessage: (m) => collector.add(m) });
         if (outcome.status !== 'abort' || attempt === 2) break;
         await new Promise((r) => setTimeout(r, 300));
       }
@@ -197,6 +216,7 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
       });
     }
   } finally {
+    if (watchdog) clearInterval(watchdog);
     await kernel.shutdown();
   }
   return {
@@ -208,6 +228,29 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
     cellSeconds,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The resident memory of a process in MiB (Linux), or undefined where /proc cannot tell. */
+function residentMiB(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stops the kernel when it holds more than `limitMiB` of memory; the cell then reports why. */
+function watchMemory(kernel: Kernel, limitMiB: number): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const used = kernel.pid && kernel.alive ? residentMiB(kernel.pid) : undefined;
+    if (used !== undefined && used > limitMiB) {
+      clearInterval(timer);
+      void kernel.stop(`the kernel used more than ${limitMiB} MiB of memory (${Math.round(used)} MiB) and was stopped`);
+    }
+  }, 100);
+  timer.unref();
+  return timer;
 }
 
 /** A failing cell, told so that a person finds it: its number, a source excerpt, the error. */

@@ -58,7 +58,13 @@ async function tryHeadlessNvidia(module: DawnModule): Promise<{ gpu: GPU; adapte
   if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return undefined;
   const manifest = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d']
     .map((dir) => path.join(dir, 'nvidia_icd.json'))
-    .find((file) => fs.existsSync(file) && /libGLX_nvidia/.test(fs.readFileSync(file, 'utf8')));
+    .find((file) => {
+      try {
+        return /libGLX_nvidia/.test(fs.readFileSync(file, 'utf8'));
+      } catch {
+        return false; // absent, or not readable (a sandboxed grading kernel)
+      }
+    });
   if (!manifest) return undefined;
   const icd = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { file_format_version?: string; ICD?: { api_version?: string } };
   const egl = path.join(os.tmpdir(), `downhill-nvidia-egl-icd-${process.getuid?.() ?? 0}.json`);
