@@ -140,6 +140,7 @@ describe('coursework: downhill assign', function () {
   });
 
   describe('downhill grade', () => {
+    const GRADER_TOKEN = 'grader-token-4f1c9e';
     const work = tempDir('downhill-grade-test-');
     const subs = path.join(work, 'submissions');
     const grades = path.join(work, 'grades');
@@ -166,6 +167,7 @@ describe('coursework: downhill assign', function () {
           `for (const secret of [${JSON.stringify(SOURCE)}, ${JSON.stringify(path.join(subs, 'model.ipynb'))}, ${JSON.stringify(path.join(grades, 'grades.csv'))}, '/etc/passwd']) {`,
           "  try { console.log('LEAKED ' + fs.readFileSync(secret, 'utf8').slice(0, 200)); } catch (e) { console.log('denied ' + (e as any).code); }",
           '}',
+          "console.log('grader variable: ' + process.env.DOWNHILL_TEST_GRADER_TOKEN);",
           'return 2 * (w - 2);',
         ].join('\n  '),
       }));
@@ -186,7 +188,7 @@ describe('coursework: downhill assign', function () {
       fs.writeFileSync(path.join(subs, 'not-a-notebook.ipynb'), '{ "cells": ');
 
       const files = fs.readdirSync(subs).sort().map((f) => path.join(subs, f));
-      gradeRun = await cli(['grade', '--source', SOURCE, ...files, '--out', grades, '--jobs', '2', '--timeout', '8', '--memory', '900'], { timeoutMs: 600000 });
+      gradeRun = await cli(['grade', '--source', SOURCE, ...files, '--out', grades, '--jobs', '2', '--timeout', '8', '--memory', '900'], { timeoutMs: 600000, env: { DOWNHILL_TEST_GRADER_TOKEN: GRADER_TOKEN } });
       results = Object.fromEntries(readCsv(path.join(grades, 'grades.csv')).map((r) => [path.basename(r.submission), r]));
       feedback = Object.fromEntries(
         fs.readdirSync(path.join(grades, 'feedback')).map((f) => [f.replace(/-[0-9a-f]{8}\.html$/, '.ipynb'), fs.readFileSync(path.join(grades, 'feedback', f), 'utf8')]),
@@ -216,7 +218,10 @@ describe('coursework: downhill assign', function () {
     it('a submission cannot read the source, hidden tests, other submissions or the gradebook', () => {
       assert.equal(results['reads-secrets.ipynb'].score, '10', 'its answers still count');
       const page = feedback['reads-secrets.ipynb'];
+      assert.match(page, /denied ERR_ACCESS_DENIED/, 'its attempts ran, and what they printed reached the feedback');
       assert.ok(!page.includes('LEAKED'));
+      assert.match(page, /grader variable: undefined/, "the grader's environment is not passed on");
+      assert.ok(!page.includes(GRADER_TOKEN));
       const hiddenLine = 'for (const w of [-3, 0, 1.5, 2.5, 10])';
       for (const f of fs.readdirSync(grades, { recursive: true }) as string[]) {
         const file = path.join(grades, f);
@@ -226,6 +231,9 @@ describe('coursework: downhill assign', function () {
 
     it('a submission cannot write outside its scratch folder or start a process; the gradebook is intact', () => {
       assert.equal(results['writes-outside.ipynb'].score, '10');
+      assert.match(feedback['writes-outside.ipynb'], /denied ERR_ACCESS_DENIED/);
+      assert.match(feedback['writes-outside.ipynb'], /no processes: ERR_ACCESS_DENIED/);
+      assert.ok(!feedback['writes-outside.ipynb'].includes('WROTE'));
       assert.ok(!fs.existsSync(path.join(work, 'pwned.txt')));
       assert.equal(results['model.ipynb'].score, '10', 'the gradebook row it tried to overwrite');
     });

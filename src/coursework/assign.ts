@@ -31,14 +31,12 @@ export interface AssignOptions {
   onProgress?(line: string): void;
 }
 
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
 /** A TypeScript error as tslab prints it: "3:14 - Cannot find name 'x'." */
 const COMPILE_ERROR = /^\s*\d+:\d+ - /m;
 
 /** The notebook students get: solutions stubbed, hidden tests removed, outputs cleared, tests read-only. */
 export function studentVersion(source: Notebook, file: string): Notebook {
-  const nb = clone(source);
+  const nb = structuredClone(source);
   nb.cells = nb.cells.filter((c) => roleOf(c) !== 'hidden-tests');
   nb.cells.forEach((cell, i) => {
     if (cell.cell_type !== 'code') return;
@@ -84,8 +82,12 @@ export async function assign(file: string, options: AssignOptions): Promise<Assi
   const log = options.onProgress ?? (() => undefined);
   const source = readNotebook(file);
   const tests = checkAssignment(source, file);
+  const studentFile = path.join(options.outDir, path.basename(file));
+  if (path.resolve(studentFile) === path.resolve(file)) {
+    throw new DownhillError(`the student version would overwrite the source ${file}.`, 'pass another --out folder.');
+  }
   log(`${file}: ${tests.length} test cells; running it with the model solutions`);
-  const run = await executeNotebook(clone(source), { cwd: notebookDir(file), allowErrors: true, timeoutSeconds: options.timeoutSeconds, label: file });
+  const run = await executeNotebook(structuredClone(source), { cwd: notebookDir(file), allowErrors: true, timeoutSeconds: options.timeoutSeconds, label: file });
   if (!run.ok) {
     throw new DownhillError(
       `${file} does not run clean with its solutions, so students would be graded against a broken key:\n  ${run.failures.map((f) => describe(run.notebook, f)).join('\n  ')}`,
@@ -94,7 +96,7 @@ export async function assign(file: string, options: AssignOptions): Promise<Assi
   }
   const student = studentVersion(source, file);
   log(`checking that the student version compiles without the solutions`);
-  const trial = await executeNotebook(clone(student), { cwd: notebookDir(file), allowErrors: true, timeoutSeconds: options.timeoutSeconds, label: `${file} (student version)` });
+  const trial = await executeNotebook(structuredClone(student), { cwd: notebookDir(file), allowErrors: true, timeoutSeconds: options.timeoutSeconds, label: `${file} (student version)` });
   const broken = trial.failures.filter((f) => COMPILE_ERROR.test(f.message));
   if (broken.length) {
     throw new DownhillError(
@@ -103,11 +105,6 @@ export async function assign(file: string, options: AssignOptions): Promise<Assi
     );
   }
   fs.mkdirSync(options.outDir, { recursive: true });
-  const name = path.basename(file);
-  const studentFile = path.join(options.outDir, name);
-  if (path.resolve(studentFile) === path.resolve(file)) {
-    throw new DownhillError(`the student version would overwrite the source ${file}.`, 'pass another --out folder.');
-  }
   writeNotebook(studentFile, student);
   const manifest = manifestOf(source, file);
   const manifestFile = path.join(options.outDir, `${path.basename(file, '.ipynb')}.manifest.json`);

@@ -135,7 +135,7 @@ async function gradeOne(
     ...base,
     status,
     score: 0,
-    tests: source.cells.filter(isTest).map((c, i) => ({ name: testName(c, i), hidden: roleOf(c) === 'hidden-tests', points: pointsOf(c, options.source), passed: false, reason, printed: '' })),
+    tests: source.cells.filter(isTest).map((c) => ({ name: testName(c, source.cells.indexOf(c)), hidden: roleOf(c) === 'hidden-tests', points: pointsOf(c, options.source), passed: false, reason, printed: '' })),
     notes: [reason],
   });
   if (!bytes) return failAll('unreadable', `the submission ${file} could not be read`);
@@ -153,13 +153,14 @@ async function gradeOne(
       cwd: sandbox.dir,
       connectionDir: sandbox.dir,
       env: sandbox.env,
+      inheritEnv: false,
       allowErrors: true,
       timeoutSeconds: options.timeoutSeconds ?? 60,
       totalTimeoutSeconds: options.totalTimeoutSeconds ?? 300,
       memoryLimitMiB: options.memoryMiB ?? 1536,
       label: file,
     });
-    const fatal = run.failures.find((f) => f.status === 'dead' || (f.status === 'timeout' && f.message.includes('time limit')));
+    const fatal = run.stoppedBy;
     const stopped = fatal ? `${withoutErrorName(fatal.message.split('\n')[0])} (in cell ${fatal.cellIndex + 1})` : undefined;
     const testResults: TestResult[] = [];
     notebook.cells.forEach((cell, index) => {

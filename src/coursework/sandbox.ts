@@ -8,6 +8,7 @@ import { KernelLaunch } from '../notebook/kernel_client';
  * A kernel for code from a stranger: a submission is run by its own kernel process
  * under Node's permission model, in a fresh scratch folder.
  *
+ * Its environment holds only what it needs (not the grader's variables).
  * What it may do: read the installed code it needs (the project's node_modules,
  * dist/ and build/, which hold no coursework) and its scratch folder; write only in
  * its scratch folder; load native addons (the ZeroMQ socket the kernel talks
@@ -59,8 +60,16 @@ export function createSandbox(memoryMiB: number): Sandbox {
   return {
     dir,
     launch: { name: 'downhill-sandboxed', ...spec, argv },
+    // The whole environment of the kernel: nothing of the grader's (its variables may hold tokens) is passed on.
     // A fixed CPU backend (same numbers for every student, no GPU to share) and no PNG (that would start Chromium).
-    env: { DOWNHILL_BACKEND: 'wasm', DOWNHILL_PNG: '0', HOME: dir, TMPDIR: dir },
+    env: {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'C.UTF-8',
+      DOWNHILL_BACKEND: 'wasm',
+      DOWNHILL_PNG: '0',
+      HOME: dir,
+      TMPDIR: dir,
+    },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

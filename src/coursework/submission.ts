@@ -2,8 +2,6 @@ import { Cell, CodeCell, Notebook, joined } from '../notebook/nbformat';
 import type { CellFailure } from '../notebook/runner';
 import { isTest, roleOf, sourceHash, testName } from './authoring';
 
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
 /**
  * The notebook that is graded: the source's cells in the source's order, with the
  * tests (visible and hidden) always taken from the source, and everything else
@@ -45,7 +43,7 @@ export function assemble(source: Notebook, submission: Notebook, handedOut: Note
     }
     cells.push(...(added.get(original.id) ?? []));
   });
-  return { notebook: { ...clone(source), cells }, notes };
+  return { notebook: { ...structuredClone(source), cells }, notes };
 }
 
 /**
@@ -54,7 +52,7 @@ export function assemble(source: Notebook, submission: Notebook, handedOut: Note
  * has as many cells as were handed out.
  */
 function matchIds(submission: Notebook, handedOut: Notebook, notes: string[]): Cell[] {
-  const cells = submission.cells.map((c) => clone(c));
+  const cells = submission.cells.map((c) => structuredClone(c));
   if (cells.some((c) => c.id)) return cells;
   if (cells.length === handedOut.cells.length) {
     cells.forEach((c, i) => (c.id = handedOut.cells[i].id));
@@ -67,7 +65,7 @@ function matchIds(submission: Notebook, handedOut: Notebook, notes: string[]): C
 
 /** A copy with no outputs: nothing a student saved in a cell's outputs counts. */
 function fresh(cell: Cell): Cell {
-  const copy = clone(cell);
+  const copy = structuredClone(cell);
   if (copy.cell_type === 'code') {
     (copy as CodeCell).outputs = [];
     (copy as CodeCell).execution_count = null;

@@ -87,7 +87,7 @@ export class Kernel {
   /** Starts a kernel in `cwd` and waits until it answers (kernel_info) and its output channel is connected. */
   static async start(
     launch: KernelLaunch,
-    options: { cwd: string; env?: NodeJS.ProcessEnv; startupTimeoutMs?: number; connectionDir?: string },
+    options: { cwd: string; env?: NodeJS.ProcessEnv; inheritEnv?: boolean; startupTimeoutMs?: number; connectionDir?: string },
   ): Promise<Kernel> {
     const [shell, iopub, stdin, control, hb] = await freePorts(5);
     const key = randomBytes(32).toString('hex');
@@ -100,7 +100,7 @@ export class Kernel {
     const argv = launch.argv.map((a) => a.replace('{connection_file}', connectionFile));
     const proc = spawn(argv[0], argv.slice(1), {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env, ...launch.env },
+      env: { ...(options.inheritEnv === false ? {} : process.env), ...options.env, ...launch.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so that killing it also ends what it started (e.g. Chromium)
     });

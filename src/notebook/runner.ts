@@ -19,7 +19,10 @@ export interface RunOptions {
   kernel?: string;
   /** The kernel's working folder (default: the notebook's folder). */
   cwd?: string;
+  /** Variables for the kernel, added to this process's environment (or, with inheritEnv false, its whole environment). */
   env?: NodeJS.ProcessEnv;
+  /** Pass this process's environment on to the kernel (default true). */
+  inheritEnv?: boolean;
   /** Called as the run goes. */
   onProgress?(event: ProgressEvent): void;
   /** A name for messages (default 'notebook'). */
@@ -56,6 +59,8 @@ export interface RunResult {
   failures: CellFailure[];
   /** Code cells that did not run because an earlier one failed. */
   skipped: number;
+  /** The failure that ended the run before its last cell (the first error without allowErrors, a dead kernel, the time limit). */
+  stoppedBy?: CellFailure;
   kernelStartSeconds: number;
   cellSeconds: number[];
   seconds: number;
@@ -166,7 +171,7 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
     cell.outputs = [];
     cell.execution_count = null;
   }
-  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env, connectionDir: options.connectionDir });
+  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env, inheritEnv: options.inheritEnv, connectionDir: options.connectionDir });
   const watchdog = options.memoryLimitMiB ? watchMemory(kernel, options.memoryLimitMiB) : undefined;
   const deadline = options.totalTimeoutSeconds ? started + options.totalTimeoutSeconds * 1000 : Infinity;
   const kernelStartSeconds = (performance.now() - started) / 1000;
@@ -175,18 +180,21 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
   const cellSeconds: number[] = [];
   const collector = new OutputCollector(codeCells[0]);
   let skipped = 0;
+  let stoppedBy: CellFailure | undefined;
   try {
     for (let k = 0; k < codeCells.length; k++) {
       const cell = codeCells[k];
       const source = joined(cell.source);
       if (failures.length && (!options.allowErrors || !kernel.alive)) {
         skipped = codeCells.length - k;
+        stoppedBy = failures[failures.length - 1];
         break;
       }
       if (performance.now() >= deadline) {
         const message = `the notebook's time limit of ${options.totalTimeoutSeconds} s was used up before this cell`;
         cell.outputs.push({ output_type: 'error', ename: 'Timeout', evalue: message, traceback: [`Timeout: ${message}`] });
-        failures.push({ cellIndex: nb.cells.indexOf(cell), codeCell: k + 1, codeCells: codeCells.length, status: 'timeout', source, message });
+        stoppedBy = { cellIndex: nb.cells.indexOf(cell), codeCell: k + 1, codeCells: codeCells.length, status: 'timeout', source, message };
+        failures.push(stoppedBy);
         skipped = codeCells.length - k - 1;
         break;
       }
@@ -224,6 +232,7 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
     ok: failures.length === 0,
     failures,
     skipped,
+    stoppedBy,
     kernelStartSeconds,
     cellSeconds,
     seconds: (performance.now() - started) / 1000,
