@@ -7,19 +7,15 @@ import type { Browser } from 'playwright-core';
 import { jupyterEnvironment } from '../src/cli/lab_command';
 import { writeKernelSpec } from '../src/kernel/kernelspec';
 import { ARTIFACTS, startBrowser } from './helpers/browser';
-import { cli, tempDir, writeNotebook } from './helpers/notebooks';
+import { executedNotebook, tempDir } from './helpers/notebooks';
 
 /** A small executed notebook with two charts, made by downhill run. */
-async function executedNotebook(dir: string): Promise<string> {
-  const file = writeNotebook(dir, 'charts.ipynb', [
+function chartsNotebook(dir: string): Promise<string> {
+  return executedNotebook(dir, 'charts.ipynb', [
     'md:# Charts in other front ends\nThe loss $J(w) = (w-2)^2$.',
     "import * as dh from 'downhill';\nconst h = await dh.descend({ f: dh.landscapes.parabola(), start: 5, optimizer: dh.optim.sgd({ lr: 0.1 }), steps: 20 });\nawait dh.show(dh.plot.lossCurve(h));",
     "await dh.show(dh.plot.contour(dh.landscapes.rosenbrock()));",
   ]);
-  const out = path.join(dir, 'executed');
-  const r = await cli(['run', file, '--output', out]);
-  assert.equal(r.code, 0, r.stderr);
-  return path.join(out, 'charts.ipynb');
 }
 
 function freePort(): Promise<number> {
@@ -42,7 +38,7 @@ describe('charts in other front ends', function () {
       throw new Error("needs Debian's jupyter-notebook and jupyter-nbconvert (.ci/run installs them)");
     }
     browser = await startBrowser();
-    executed = await executedNotebook(dir);
+    executed = await chartsNotebook(dir);
   });
   after(() => browser?.close());
 

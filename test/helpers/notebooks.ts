@@ -43,6 +43,15 @@ export function cli(args: string[], options: { cwd?: string; env?: NodeJS.Proces
   });
 }
 
+/** Writes a notebook of the given cells, executes it with `downhill run` (which must succeed) and returns the executed copy's path. */
+export async function executedNotebook(dir: string, name: string, cells: (string | Cell)[]): Promise<string> {
+  const file = writeNotebook(dir, name, cells);
+  const out = path.join(dir, 'executed');
+  const r = await cli(['run', file, '--output', out]);
+  if (r.code !== 0) throw new Error(`downhill run ${name} failed (exit ${r.code}):\n${r.stderr}`);
+  return path.join(out, name);
+}
+
 /** The text a code cell printed (stdout and stderr streams). */
 export function printed(nb: Notebook, codeCellNumber: number, stream?: 'stdout' | 'stderr'): string {
   const cells = nb.cells.filter((c) => c.cell_type === 'code');
