@@ -3,5 +3,5 @@ export { toHTML, figureFragment } from './html';
 export { toPNG, closeBrowser, PngOptions } from './png';
 export { liveLoss, LiveLossOptions } from './live';
 export { table, tableText, tableHTML } from './table';
-export { inNotebook } from './kernel';
+export { inNotebook, clearOutput } from './kernel';
 export { chromiumPath } from './browser';

@@ -1,35 +1,8 @@
-import * as path from 'path';
+import { RichRepr, kernelHook } from '../jupyter/kernel_hook';
 
-/** What a Jupyter display_data / update_display_data message carries. */
-export interface DisplayContent {
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  transient: { display_id?: string };
-}
-
-type Writer = (content: DisplayContent, update: boolean) => void;
-
-const JUPYTER_MODULE = path.join('tslab', 'dist', 'jupyter.js');
-
-/**
- * tslab's own writer for the cell being executed. Its public `display` API sends one
- * MIME type per message; this lower-level writer (tslab 1.0.22, pinned) sends a
- * whole bundle, which front ends need in order to choose the representation they
- * can show. Found through the module the running kernel loaded, so downhill never
- * loads tslab itself outside a notebook.
- */
-function kernelWriter(): Writer | undefined {
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (!file.endsWith(JUPYTER_MODULE)) continue;
-    const writer = (mod?.exports as { lastWriteDisplayData?: Writer | null } | undefined)?.lastWriteDisplayData;
-    if (typeof writer === 'function') return writer;
-  }
-  return undefined;
-}
-
-/** True inside a running tslab kernel (a notebook cell is or was executing). */
+/** True inside a running downhill kernel (code in a notebook cell). */
 export function inNotebook(): boolean {
-  return kernelWriter() !== undefined;
+  return kernelHook() !== undefined;
 }
 
 /** Sends a display bundle to the notebook; `update` replaces the output with the same display id. */
@@ -37,7 +10,17 @@ export function sendDisplay(
   data: Record<string, unknown>,
   options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {},
 ): void {
-  const writer = kernelWriter();
-  if (!writer) throw new Error('sendDisplay called outside a notebook kernel');
-  writer({ data, metadata: options.metadata ?? {}, transient: options.displayId ? { display_id: options.displayId } : {} }, !!options.update);
+  const hook = kernelHook();
+  if (!hook) throw new Error('sendDisplay called outside a notebook kernel');
+  hook.display({ data, metadata: options.metadata ?? {}, transient: options.displayId ? { display_id: options.displayId } : {} }, !!options.update);
+}
+
+/** Clears the cell's output (with `wait`, when the next output arrives: for redrawing without flicker). */
+export function clearOutput(options: { wait?: boolean } = {}): void {
+  kernelHook()?.clearOutput(!!options.wait);
+}
+
+/** Teaches the kernel to show values of a kind when a cell ends with one (does nothing outside a notebook). */
+export function addRepr(repr: RichRepr): void {
+  kernelHook()?.addRepr(repr);
 }

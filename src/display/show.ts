@@ -5,7 +5,7 @@ import { DownhillError } from '../errors';
 import { Figure } from '../plot/figure';
 import { chromiumPath } from './browser';
 import { figureFragment, figureTitle, newFigureId, toHTML } from './html';
-import { inNotebook, sendDisplay } from './kernel';
+import { addRepr, inNotebook, sendDisplay } from './kernel';
 import { plotlyScriptTag, plotlyVersion } from './plotly_bundle';
 import { toPNG } from './png';
 
@@ -107,6 +107,21 @@ export function showWithId(fig: Figure, displayId: string): void {
   injectPlotly();
   sendDisplay(figureBundle(fig, displayId), { displayId });
 }
+
+/** A figure as the value a cell ends with (`dh.plot.lossCurve(history)` on the last line) is drawn like `show` draws it. */
+function isFigure(value: unknown): value is Figure {
+  const v = value as Partial<Figure> | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.data) && typeof v.layout === 'object' && v.layout !== null
+    && v.data.every((t) => typeof t === 'object' && t !== null);
+}
+
+addRepr(async (value) => {
+  if (!isFigure(value)) return undefined;
+  injectPlotly();
+  let png: Buffer | undefined;
+  if (wantPng('auto')) png = await toPNG(value).catch(() => undefined);
+  return figureBundle(value, newFigureId(), png);
+});
 
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'figure';

@@ -10,6 +10,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Module = require('module');
+import { randomUUID } from 'crypto';
+import { Executor } from './executor';
+import { DownhillKernel } from './kernel';
+import { outputLimitsFrom } from './output_limits';
+import { KernelServer, readConnectionFile } from './server';
+import { TS, loadTypeScript } from './typescript';
 
 const root = path.resolve(__dirname, '..', '..');
 const modules = path.join(root, 'node_modules');
@@ -72,7 +78,6 @@ function resolveForTypeChecking(ts: TS): void {
   };
 }
 
-type TS = { [key: string]: any };
 
 /** existsSync that answers false where a sandboxed kernel (Node's permission model) may not look: there it throws. */
 function exists(p: string): boolean {
@@ -115,21 +120,33 @@ function fixShorthandProperties(ts: TS): void {
   };
 }
 
-function tslabTypeScript(): TS {
-  const tslabDir = path.dirname(require.resolve('tslab/package.json'));
-  return require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] }));
-}
-
-function main(): void {
-  const config = configPath(process.argv.slice(2));
+async function main(): Promise<void> {
+  const config = readConnectionFile(configPath(process.argv.slice(2)));
   // Dawn (the WebGPU backend) needs a runtime folder; a desktop session sets one, a server may not.
   process.env.XDG_RUNTIME_DIR ??= require('os').tmpdir();
+  const limits = outputLimitsFrom(process.env);
   resolveAtRunTime();
-  const ts = tslabTypeScript();
+  const ts = loadTypeScript();
   resolveForTypeChecking(ts);
   fixShorthandProperties(ts);
-  const { startKernel } = require('tslab/dist/main') as { startKernel(o: { configPath: string; enableFindLocal: boolean }): void };
-  startKernel({ configPath: config, enableFindLocal: false });
+  // Every socket is bound before anything is read: a request sent while the kernel starts waits in its queue.
+  const server = await KernelServer.bind(config, randomUUID());
+  const executor = new Executor(process.cwd());
+  const kernel = new DownhillKernel(server, executor, ts, { version: packageVersion(root), tslabVersion: packageVersion(path.dirname(require.resolve('tslab/package.json'))) }, limits);
+  process.on('SIGINT', () => kernel.interrupt());
+  // A promise nobody awaited, or a callback that throws, is reported in the notebook, not fatal to the kernel.
+  process.on('unhandledRejection', (reason) => console.error('Unhandled promise rejection:', reason));
+  process.on('uncaughtException', (error) => console.error('Uncaught exception:', error));
+  server.serve((request) => kernel.receive(request));
 }
 
-if (require.main === module) main();
+function packageVersion(dir: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+if (require.main === module) {
+  main().catch((e: Error) => {
+    console.error(`downhill kernel: ${e.message}`);
+    process.exit(1);
+  });
+}

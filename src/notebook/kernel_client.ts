@@ -6,7 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zmq from 'zeromq';
 import { DownhillError } from '../errors';
-import { Message, decode, encode, newMessage } from './wire';
+import { ExecuteReply, RawMessage, isMessage } from '../jupyter/messages';
+import { SendQueue } from '../jupyter/send_queue';
+import { decode, encode, newMessage } from '../jupyter/wire';
 
 /** How to start a kernel: the fields of kernel.json that matter. */
 export interface KernelLaunch {
@@ -17,13 +19,15 @@ export interface KernelLaunch {
   interrupt_mode?: 'signal' | 'message';
 }
 
-export type ExecuteStatus = 'ok' | 'error' | 'abort' | 'timeout' | 'dead';
+export type ExecuteStatus = 'ok' | 'error' | 'aborted' | 'timeout' | 'dead';
 
 export interface ExecuteOutcome {
   status: ExecuteStatus;
   executionCount: number | null;
   /** The iopub messages this request caused, in order (status messages left out). */
-  messages: Message[];
+  messages: RawMessage[];
+  /** The kernel cut this cell's output at its output limit (and said so in a stream message). */
+  truncated?: boolean;
   /** For 'timeout' and 'dead': what happened. */
   detail?: string;
   seconds: number;
@@ -43,9 +47,12 @@ async function freePorts(n: number): Promise<number[]> {
 }
 
 interface Pending {
-  onIopub(m: Message): void;
-  onReply(m: Message): void;
+  onIopub(m: RawMessage): void;
+  onReply(m: RawMessage): void;
 }
+
+/** How the kernel and this client talk: TCP on loopback (Jupyter's default), or Unix sockets in a folder ('ipc'; for a kernel without network). */
+export type Transport = 'tcp' | 'ipc';
 
 /**
  * A kernel process and the ZeroMQ sockets to talk to it (Jupyter messaging protocol
@@ -61,6 +68,8 @@ export class Kernel {
   private readonly iopub = new zmq.Subscriber();
   private readonly pending = new Map<string, Pending>();
   private readonly connectionFile: string;
+  private readonly shellQueue: SendQueue;
+  private readonly controlQueue: SendQueue;
   /** How the process ended, once it has. */
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   private readonly exited: Promise<void>;
@@ -68,12 +77,16 @@ export class Kernel {
   stderrTail = '';
   private closed = false;
   private stopReason?: string;
+  /** The Unix socket files of an ipc kernel, removed at shutdown. */
+  private socketFiles: string[] = [];
 
   private constructor(launch: KernelLaunch, proc: ChildProcess, key: string, connectionFile: string) {
     this.launch = launch;
     this.process = proc;
     this.key = key;
     this.connectionFile = connectionFile;
+    this.shellQueue = new SendQueue(this.shell);
+    this.controlQueue = new SendQueue(this.control);
     proc.stderr?.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString()).slice(-4000)));
     proc.stdout?.on('data', () => undefined);
     this.exited = new Promise((resolve) => {
@@ -87,14 +100,20 @@ export class Kernel {
   /** Starts a kernel in `cwd` and waits until it answers (kernel_info) and its output channel is connected. */
   static async start(
     launch: KernelLaunch,
-    options: { cwd: string; env?: NodeJS.ProcessEnv; inheritEnv?: boolean; startupTimeoutMs?: number; connectionDir?: string },
+    options: { cwd: string; env?: NodeJS.ProcessEnv; inheritEnv?: boolean; startupTimeoutMs?: number; connectionDir?: string; transport?: Transport },
   ): Promise<Kernel> {
-    const [shell, iopub, stdin, control, hb] = await freePorts(5);
+    const transport = options.transport ?? 'tcp';
+    const dir = options.connectionDir ?? os.tmpdir();
+    const id = randomUUID();
+    // ipc: the sockets are files PATH-PORT next to the connection file (Jupyter's convention).
+    const [shell, iopub, stdin, control, hb] = transport === 'ipc' ? [1, 2, 3, 4, 5] : await freePorts(5);
+    const ip = transport === 'ipc' ? path.join(dir, `kernel-${id.slice(0, 8)}`) : '127.0.0.1';
+    const address = (port: number) => (transport === 'ipc' ? `ipc://${ip}-${port}` : `tcp://${ip}:${port}`);
     const key = randomBytes(32).toString('hex');
-    const connectionFile = path.join(options.connectionDir ?? os.tmpdir(), `downhill-kernel-${randomUUID()}.json`);
+    const connectionFile = path.join(dir, `downhill-kernel-${id}.json`);
     fs.writeFileSync(
       connectionFile,
-      JSON.stringify({ shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb, ip: '127.0.0.1', key, transport: 'tcp', signature_scheme: 'hmac-sha256', kernel_name: launch.name }),
+      JSON.stringify({ shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb, ip, key, transport, signature_scheme: 'hmac-sha256', kernel_name: launch.name }),
       { mode: 0o600 },
     );
     const argv = launch.argv.map((a) => a.replace('{connection_file}', connectionFile));
@@ -109,9 +128,10 @@ export class Kernel {
       proc.once('spawn', resolve);
       proc.once('error', (e) => reject(new DownhillError(`the kernel '${launch.name}' could not be started (${argv[0]}: ${e.message}).`, 'check its kernel.json (downhill kernel list) or reinstall it (downhill kernel install).')));
     });
-    kernel.shell.connect(`tcp://127.0.0.1:${shell}`);
-    kernel.control.connect(`tcp://127.0.0.1:${control}`);
-    kernel.iopub.connect(`tcp://127.0.0.1:${iopub}`);
+    kernel.socketFiles = transport === 'ipc' ? [shell, iopub, stdin, control, hb].map((p) => `${ip}-${p}`) : [];
+    kernel.shell.connect(address(shell));
+    kernel.control.connect(address(control));
+    kernel.iopub.connect(address(iopub));
     kernel.iopub.subscribe();
     kernel.listen();
     await kernel.waitReady(options.startupTimeoutMs ?? 60000);
@@ -122,9 +142,9 @@ export class Kernel {
     const loop = async (socket: zmq.Dealer | zmq.Subscriber, reply: boolean) => {
       try {
         for await (const frames of socket) {
-          let message: Message;
+          let message: RawMessage;
           try {
-            message = decode(frames as Buffer[], this.key);
+            message = decode(frames as Buffer[], this.key).message;
           } catch {
             continue;
           }
@@ -156,7 +176,7 @@ export class Kernel {
         });
         setTimeout(() => resolve(false), 1000);
       });
-      await this.shell.send(encode(request, this.key));
+      await this.shellQueue.send(encode(request, this.key));
       const ok = await Promise.race([ready, this.exited.then(() => false)]);
       this.pending.delete(request.header.msg_id);
       if (ok) return;
@@ -188,17 +208,18 @@ export class Kernel {
    * Runs code and collects its output. On timeout the kernel is interrupted (SIGINT),
    * and killed if it still does not finish within `graceMs`.
    */
-  async execute(code: string, options: { timeoutMs?: number; graceMs?: number; onMessage?(m: Message): void } = {}): Promise<ExecuteOutcome> {
+  async execute(code: string, options: { timeoutMs?: number; graceMs?: number; onMessage?(m: RawMessage): void } = {}): Promise<ExecuteOutcome> {
     if (this.exit) return { status: 'dead', executionCount: null, messages: [], detail: this.deathDetail(), seconds: 0 };
     const started = performance.now();
     const request = newMessage('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, this.session);
-    const messages: Message[] = [];
-    let reply: Message | undefined;
+    const messages: RawMessage[] = [];
+    let reply: (RawMessage & { content: ExecuteReply }) | undefined;
     let idle = false;
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     this.pending.set(request.header.msg_id, {
       onReply: (m) => {
+        if (!isMessage(m, 'execute_reply')) return;
         reply = m;
         if (idle) finish();
       },
@@ -214,7 +235,7 @@ export class Kernel {
         options.onMessage?.(m);
       },
     });
-    await this.shell.send(encode(request, this.key));
+    await this.shellQueue.send(encode(request, this.key));
     const timeoutMs = options.timeoutMs ?? Infinity;
     const wait = (ms: number) => new Promise<'late'>((resolve) => {
       const t = setTimeout(() => resolve('late'), Math.min(ms, 2 ** 31 - 1));
@@ -235,7 +256,8 @@ export class Kernel {
         return { status: 'timeout', executionCount: reply?.content.execution_count ?? null, messages, detail, seconds: (performance.now() - started) / 1000 };
       }
       if (result === 'dead') return { status: 'dead', executionCount: null, messages, detail: this.deathDetail(), seconds: (performance.now() - started) / 1000 };
-      return { status: reply!.content.status as ExecuteStatus, executionCount: reply!.content.execution_count ?? null, messages, seconds: (performance.now() - started) / 1000 };
+      const truncated = reply!.metadata.downhill_output_truncated === true;
+      return { status: reply!.content.status, executionCount: reply!.content.execution_count ?? null, messages, seconds: (performance.now() - started) / 1000, ...(truncated ? { truncated } : {}) };
     } finally {
       this.pending.delete(request.header.msg_id);
     }
@@ -253,7 +275,7 @@ export class Kernel {
     if ((this.launch.interrupt_mode ?? 'signal') === 'signal') {
       this.process.kill('SIGINT');
     } else {
-      void this.control.send(encode(newMessage('interrupt_request', {}, this.session), this.key));
+      void this.controlQueue.send(encode(newMessage('interrupt_request', {}, this.session), this.key));
     }
   }
 
@@ -272,7 +294,7 @@ export class Kernel {
     if (this.closed) return;
     this.closed = true;
     if (!this.exit) {
-      await this.control.send(encode(newMessage('shutdown_request', { restart: false }, this.session), this.key)).catch(() => undefined);
+      await this.controlQueue.send(encode(newMessage('shutdown_request', { restart: false }, this.session), this.key));
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1500))]);
     }
     try {
@@ -282,6 +304,6 @@ export class Kernel {
     }
     if (!this.exit) await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
     for (const s of [this.shell, this.control, this.iopub]) s.close();
-    fs.rmSync(this.connectionFile, { force: true });
+    for (const f of [this.connectionFile, ...this.socketFiles]) fs.rmSync(f, { force: true });
   }
 }

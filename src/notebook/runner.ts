@@ -6,7 +6,7 @@ import { KERNEL_NAME, kernelSpec } from '../kernel/kernelspec';
 import { ExecuteOutcome, Kernel, KernelLaunch } from './kernel_client';
 import { CodeCell, ErrorOutput, Notebook, Output, joined } from './nbformat';
 import { injectParameters } from './parameters';
-import { Message } from './wire';
+import { RawMessage, isMessage } from '../jupyter/messages';
 
 export interface RunOptions {
   /** Per-cell time limit in seconds (default 600). */
@@ -90,29 +90,32 @@ class OutputCollector {
     this.clearPending = false;
   }
 
-  add(m: Message): void {
-    const c = m.content;
-    const type = m.header.msg_type;
-    if (type === 'clear_output') {
-      if (c.wait) this.clearPending = true;
+  add(m: RawMessage): void {
+    if (isMessage(m, 'clear_output')) {
+      if (m.content.wait) this.clearPending = true;
       else this.cell.outputs = [];
       return;
     }
-    if (type === 'update_display_data') {
-      for (const [cell, i] of this.displays.get(c.transient?.display_id) ?? []) {
+    if (isMessage(m, 'update_display_data')) {
+      for (const [cell, i] of this.displays.get(m.content.transient?.display_id ?? '') ?? []) {
         const out = cell.outputs[i];
         if (out && (out.output_type === 'display_data' || out.output_type === 'execute_result')) {
-          out.data = c.data;
-          out.metadata = c.metadata ?? {};
+          out.data = m.content.data;
+          out.metadata = m.content.metadata ?? {};
         }
       }
       return;
     }
     let output: Output | undefined;
-    if (type === 'stream') output = { output_type: 'stream', name: c.name, text: c.text };
-    else if (type === 'display_data') output = { output_type: 'display_data', data: c.data, metadata: c.metadata ?? {} };
-    else if (type === 'execute_result') output = { output_type: 'execute_result', execution_count: c.execution_count, data: c.data, metadata: c.metadata ?? {} };
-    else if (type === 'error') output = { output_type: 'error', ename: c.ename, evalue: c.evalue, traceback: c.traceback ?? [] };
+    let displayId: string | undefined;
+    if (isMessage(m, 'stream')) output = { output_type: 'stream', name: m.content.name, text: m.content.text };
+    else if (isMessage(m, 'display_data')) {
+      output = { output_type: 'display_data', data: m.content.data, metadata: m.content.metadata ?? {} };
+      displayId = m.content.transient?.display_id;
+    } else if (isMessage(m, 'execute_result')) {
+      output = { output_type: 'execute_result', execution_count: m.content.execution_count, data: m.content.data, metadata: m.content.metadata ?? {} };
+      displayId = m.content.transient?.display_id;
+    } else if (isMessage(m, 'error')) output = { output_type: 'error', ename: m.content.ename, evalue: m.content.evalue, traceback: m.content.traceback ?? [] };
     if (!output) return;
     if (this.clearPending) {
       this.cell.outputs = [];
@@ -125,28 +128,28 @@ class OutputCollector {
       return;
     }
     outputs.push(output);
-    const id = c.transient?.display_id;
-    if (id && output.output_type === 'display_data') {
-      const list = this.displays.get(id) ?? [];
+    if (displayId) {
+      const list = this.displays.get(displayId) ?? [];
       list.push([this.cell, outputs.length - 1]);
-      this.displays.set(id, list);
+      this.displays.set(displayId, list);
     }
   }
 }
 
-/** The error text of a failed cell: its stderr and error outputs, without the kernel's internal stack frames. */
+/** The error text of a failed cell: its error output's traceback (which the kernel keeps free of internal frames) and stderr. */
 function errorText(cell: CodeCell, outcome: ExecuteOutcome): string {
   const parts: string[] = [];
   for (const o of cell.outputs) {
     if (o.output_type === 'stream' && o.name === 'stderr') parts.push(joined(o.text));
-    if (o.output_type === 'error') parts.push(`${o.ename}: ${o.evalue}`);
+    if (o.output_type === 'error') parts.push(o.traceback.length ? o.traceback.map(withoutAnsi).join('\n') : `${o.ename}: ${o.evalue}`);
   }
   if (outcome.detail && !parts.some((p) => p.includes(outcome.detail!))) parts.push(outcome.detail);
-  const lines = parts
-    .join('\n')
-    .split('\n')
-    .filter((l) => !/^\s+at .*(node:|node_modules[\\/]tslab|evalmachine|sigintHandlersWrap|processTicksAndRejections)/.test(l));
-  return lines.join('\n').trim() || `the cell ended with status '${outcome.status}' and printed no error`;
+  return parts.join('\n').trim() || `the cell ended with status '${outcome.status}' and printed no error`;
+}
+
+/** Tracebacks of other kernels (IPython's) carry terminal colours. */
+function withoutAnsi(s: string): string {
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 function failureOutput(outcome: ExecuteOutcome): ErrorOutput {
@@ -199,15 +202,8 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
         break;
       }
       collector.startCell(cell);
-      let outcome: ExecuteOutcome;
-      // tslab aborts every request that arrives within ~200 ms of an error: retry such a cell
-      // after a pause rather than skip it silently.
-      for (let attempt = 0; ; attempt++) {
-        const timeoutMs = Math.max(1, Math.min((options.timeoutSeconds ?? 600) * 1000, deadline - performance.now()));
-        outcome = await kernel.execute(source, { timeoutMs, onMessage: (m) => collector.add(m) });
-        if (outcome.status !== 'abort' || attempt === 2) break;
-        await new Promise((r) => setTimeout(r, 300));
-      }
+      const timeoutMs = Math.max(1, Math.min((options.timeoutSeconds ?? 600) * 1000, deadline - performance.now()));
+      const outcome = await kernel.execute(source, { timeoutMs, onMessage: (m) => collector.add(m) });
       cell.execution_count = outcome.executionCount;
       cellSeconds.push(outcome.seconds);
       if (outcome.status !== 'ok') {
@@ -215,8 +211,6 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
         failures.push({
           cellIndex: nb.cells.indexOf(cell), codeCell: k + 1, codeCells: codeCells.length, status: outcome.status, source, message: errorText(cell, outcome),
         });
-        // Leave tslab's abort window before the next request.
-        if (options.allowErrors) await new Promise((r) => setTimeout(r, 300));
       }
       options.onProgress?.({
         kind: 'cell', index: nb.cells.indexOf(cell), codeCell: k + 1, codeCells: codeCells.length, status: outcome.status,
