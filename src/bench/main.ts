@@ -2,15 +2,16 @@
 /**
  * npm run bench: matMul throughput and MNIST training speed on every backend that
  * works here (or --backends a,b), with PyTorch's time for the same trainings
- * measured in the same run when Debian's python3-torch is installed. Prints tables
- * and writes JSON.
+ * measured in the same run when Debian's python3-torch is installed, and the notebook
+ * kernel's start time against a bare tslab kernel. Prints tables and writes JSON.
+ * `--kernel-only` times the kernel alone.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as dh from '../index';
 import { TASKS, TrainingResult, trainTimed } from './mnist_training';
 import { runTorch } from './torch_reference';
-import { kernelTiming } from './kernel_timing';
+import { KernelTiming, kernelTiming } from './kernel_timing';
 import { MatMulResult, matMulThroughput } from './matmul_throughput';
 
 function argument(name: string): string | undefined {
@@ -18,8 +19,39 @@ function argument(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+const round = (x: number, digits = 3) => +x.toFixed(digits);
+
+function kernelReport(kernel: KernelTiming) {
+  return {
+    startToFirstResultSeconds: round(kernel.startToFirstResultSeconds),
+    startToFirstResultRange: kernel.startToFirstResultRange.map((x) => round(x)),
+    tslabStartToFirstResultSeconds: round(kernel.tslabStartToFirstResultSeconds),
+    tslabStartToFirstResultRange: kernel.tslabStartToFirstResultRange.map((x) => round(x)),
+    ratioToTslab: round(kernel.ratioToTslab, 2),
+    rounds: kernel.rounds,
+    importDownhillSeconds: round(kernel.importDownhillSeconds),
+    perCellOverheadMs: round(kernel.perCellOverheadMs, 1),
+  };
+}
+
+function printKernel(k: ReturnType<typeof kernelReport>): void {
+  console.table([
+    { kernel: 'downhill', 'start to first result, s (median)': k.startToFirstResultSeconds, range: k.startToFirstResultRange.join('–') },
+    { kernel: 'bare tslab', 'start to first result, s (median)': k.tslabStartToFirstResultSeconds, range: k.tslabStartToFirstResultRange.join('–') },
+  ]);
+  console.log(`notebook kernel: first result ${k.startToFirstResultSeconds} s after start (${k.ratioToTslab}× a bare tslab kernel, median of ${k.rounds} alternating pairs); import downhill + init ${k.importDownhillSeconds} s; ${k.perCellOverheadMs} ms per trivial cell`);
+}
+
 async function main(): Promise<void> {
   const out = argument('out') ?? path.join('out', 'bench.json');
+  if (process.argv.includes('--kernel-only')) {
+    const kernel = kernelReport(await kernelTiming(Number(argument('rounds') ?? 5)));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: { cpus: require('os').cpus().length, node: process.version }, kernel }, null, 2));
+    printKernel(kernel);
+    console.log(`wrote ${out}`);
+    return;
+  }
   const wanted = argument('backends')?.split(',') as dh.runtime.BackendName[] | undefined;
   const repeats = Number(argument('repeats') ?? 3);
   const warmup = Number(argument('warmup') ?? 20);
@@ -76,18 +108,14 @@ async function main(): Promise<void> {
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads, device: torch.result.device } : { skipped: torch.skipped },
     results: rows,
-    kernel: {
-      startToFirstResultSeconds: +kernel.startToFirstResultSeconds.toFixed(3),
-      importDownhillSeconds: +kernel.importDownhillSeconds.toFixed(3),
-      perCellOverheadMs: +kernel.perCellOverheadMs.toFixed(1),
-    },
+    kernel: kernelReport(kernel),
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(report, null, 2));
   console.table(rows);
   console.table(matmul.map((m) => ({ backend: m.backend, ...Object.fromEntries(m.results.map((r) => [`matMul ${r.n}: GFLOP/s`, r.gflops !== undefined ? +r.gflops.toFixed(2) : `skipped (${r.skipped})`])) })));
   console.log(`MNIST loaded in ${report.mnistLoadSeconds} s; peak RSS ${report.peakRssMiB} MiB; ${torch.result ? `PyTorch ${torch.result.torch} on ${torch.result.device} with ${torch.result.threads} CPU thread(s)` : `PyTorch skipped: ${torch.skipped}`}`);
-  console.log(`notebook kernel: first result ${report.kernel.startToFirstResultSeconds} s after start; import downhill + init ${report.kernel.importDownhillSeconds} s; ${report.kernel.perCellOverheadMs} ms per trivial cell`);
+  printKernel(report.kernel);
   console.log(`wrote ${out}`);
 }
 

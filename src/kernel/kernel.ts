@@ -188,10 +188,21 @@ export class DownhillKernel {
       const error = outcome.kind === 'compile-error' ? describeDiagnostics(outcome.diagnostics, content.code) : describeError(outcome.error, this.executor.cells);
       if (!silent) this.output.error(error);
       reply = { status: 'error', execution_count: count, ...error };
-      if (content.stop_on_error !== false) this.abortBefore = this.received;
+      if (content.stop_on_error !== false) {
+        await this.readWaitingRequests();
+        this.abortBefore = this.received;
+      }
     }
     this.output.flush();
     await this.server.reply(request, 'execute_reply', reply, this.output.truncated ? { downhill_output_truncated: true } : {});
+  }
+
+  /** Lets the sockets hand over the requests already sent (e.g. the rest of "Run All" behind a failed cell). */
+  private async readWaitingRequests(): Promise<void> {
+    for (let seen = -1; seen !== this.received; ) {
+      seen = this.received;
+      await new Promise((r) => setTimeout(r, 2));
+    }
   }
 
   private async abort(request: Request): Promise<void> {

@@ -303,7 +303,10 @@ export class Kernel {
       // Already gone.
     }
     if (!this.exit) await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
-    for (const s of [this.shell, this.control, this.iopub]) s.close();
+    for (const s of [this.shell, this.control, this.iopub]) {
+      s.linger = 0; // a request to a kernel that is gone is dropped, not waited on at exit
+      s.close();
+    }
     for (const f of [this.connectionFile, ...this.socketFiles]) fs.rmSync(f, { force: true });
   }
 }
