@@ -118,7 +118,8 @@ describe('optimizer bad input', () => {
   it('nesterov without momentum is refused, as in PyTorch', () =>
     expectDownhillError(() => optim.sgd({ lr: 0.1, nesterov: true }), /Nesterov momentum needs a momentum > 0/));
 
-  it('betas outside [0, 1) are refused', () => expectDownhillError(() => optim.adam({ betas: [0.9, 1.5] }), /'b2' must be in \[0, 1\)/));
+  it('betas outside [0, 1) are refused, naming the option as written (betas[1], not an internal b2)', () =>
+    expectDownhillError(() => optim.adam({ betas: [0.9, 1.5] }), /adam: 'betas\[1\]' must be in \[0, 1\), got 1.5/));
 
   it('a schedule that returns NaN stops training with a clear error', async () => {
     const broken = () => NaN;
