@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, mapNamed, zipNamed } from '../named_tensors';
-import { OptionValues, flag, nonNegative, pair, readOptions, unitInterval } from '../options';
-import { cycledMomentum, learningRate, scheduled, valueAt } from '../schedules/hyperparameter';
+import { OptionValues, flag, nonNegative, readOptions } from '../options';
+import { cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
 import { torchChain } from './torch_chain';
-import { biasCorrection, ema, emaOfSquares } from './moments';
+import { ADAM_FAMILY_MOMENTS, betasOption, biasCorrection, ema, emaOfSquares } from './moments';
 import { GradientTransformation, zerosLike } from './transformation';
 
 /**
@@ -26,9 +26,7 @@ export interface AdamState {
 }
 
 const SCALE_BY_ADAM = {
-  b1: scheduled(unitInterval(), 0.9),
-  b2: scheduled(unitInterval(), 0.999),
-  eps: nonNegative(1e-8),
+  ...ADAM_FAMILY_MOMENTS,
   amsgrad: flag(false),
 };
 
@@ -63,7 +61,7 @@ function adamDeclaration(weightDecay: number) {
   return {
     lr: learningRate(1e-3),
     /** [β1, β2]: each a number in [0, 1) or a schedule. */
-    betas: pair(scheduled(unitInterval()), [0.9, 0.999]),
+    betas: betasOption([0.9, 0.999]),
     eps: nonNegative(1e-8),
     /** adam: L2 penalty added to the gradient (coupled) unless decoupledWeightDecay. adamw: decoupled decay. */
     weightDecay: nonNegative(weightDecay),
