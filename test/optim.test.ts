@@ -90,6 +90,33 @@ describe('optimizers as gradient transformations', () => {
     assert.equal(tx.learningRate!(state), 0.5);
   });
 
+  it('masked: weight decay on the weights only, the bias gradient passes through (optax masked)', () => {
+    const tx = optim.masked(optim.addWeightDecay(0.5), (name) => name.startsWith('w'));
+    const params = { w: tf.scalar(2), b: tf.scalar(2) };
+    const { updates } = tx.update({ w: tf.scalar(1), b: tf.scalar(1) }, tx.init(params), params);
+    assert.equal(updates.w.dataSync()[0], 2);
+    assert.equal(updates.b.dataSync()[0], 1);
+  });
+
+  it('paramGroups: another lr for one group, the rest from the defaults (torch param groups)', () => {
+    const tx = optim.paramGroups(optim.sgd, { lr: 0.1 }, [{ params: ['w'] }, { params: (n) => n === 'b', lr: 1 }]);
+    const params = { w: tf.scalar(0), b: tf.scalar(0) };
+    const { updates } = tx.update({ w: tf.scalar(1), b: tf.scalar(1) }, tx.init(params), params);
+    assert.ok(Math.abs(updates.w.dataSync()[0] + 0.1) < 1e-7);
+    assert.equal(updates.b.dataSync()[0], -1);
+  });
+
+  it('new optimizers take a schedule for momentum and betas (inject_hyperparams)', () => {
+    const tx = optim.sgd({ lr: 1, momentum: (t) => (t === 0 ? 0 : 0.5) });
+    const params = { w: tf.scalar(0) };
+    let state = tx.init(params);
+    const first = tx.update({ w: tf.scalar(1) }, state, params);
+    state = first.state;
+    const second = tx.update({ w: tf.scalar(1) }, state, params);
+    assert.equal(second.updates.w.dataSync()[0], -1.5, 'buf = 0.5·1 + 1');
+    assert.equal(optim.nadam({ betas: [dh.schedules.constant(0.9), 0.999] }).name, 'nadam(betas=[schedule, 0.999])');
+  });
+
   it('optimizers carry a readable name for legends', () => {
     assert.equal(optim.sgd({ lr: 0.1, momentum: 0.9 }).name, 'sgd(lr=0.1, momentum=0.9)');
     assert.equal(optim.adam().name, 'adam()');
@@ -120,6 +147,31 @@ describe('optimizer bad input', () => {
 
   it('betas outside [0, 1) are refused, naming the option as written (betas[1], not an internal b2)', () =>
     expectDownhillError(() => optim.adam({ betas: [0.9, 1.5] }), /adam: 'betas\[1\]' must be in \[0, 1\), got 1.5/));
+
+  it('a beta schedule that leaves [0, 1) stops training, naming the option as written', () => {
+    const tx = optim.adam({ betas: [(t) => 0.9 + t, 0.999] });
+    const params = { w: tf.scalar(1) };
+    const first = tx.update({ w: tf.scalar(1) }, tx.init(params), params);
+    return expectDownhillError(() => tx.update({ w: tf.scalar(1) }, first.state, params), /'betas\[0\] \(its schedule at step 1\)' must be in \[0, 1\), got 1.9/);
+  });
+
+  it('betas that are not a pair are refused', () => expectDownhillError(() => optim.nadam({ betas: [0.9] as never }), /nadam: 'betas' must be a pair \[0.9, 0.999\], got an array of length 1/));
+
+  it('a PyTorch spelling of a new option is pointed to the camelCase name', () =>
+    expectDownhillError(() => optim.nadam({ momentum_decay: 0.01 } as never), /unknown option 'momentum_decay'/, /did you mean 'momentumDecay'/));
+
+  it('rprop refuses etas that do not shrink and grow', () => expectDownhillError(() => optim.rprop({ etas: [1.2, 0.5] }), /0 < etas\[0\] < 1 < etas\[1\]/));
+
+  it('sgd without lr says lr is required', () => expectDownhillError(() => optim.sgd({} as never), /sgd: the option 'lr' is required/));
+
+  it('paramGroups: a parameter in no group, or in two, is refused', async () => {
+    const params = { w: tf.scalar(0), b: tf.scalar(0) };
+    await expectDownhillError(() => optim.paramGroups(optim.sgd, { lr: 0.1 }, [{ params: ['w'] }]).init(params), /parameter 'b' is in no group/);
+    await expectDownhillError(() => optim.paramGroups(optim.sgd, { lr: 0.1 }, [{ params: ['w', 'b'] }, { params: ['b'] }]).init(params), /'b' is in several groups/);
+  });
+
+  it('multiTransform: a label with no transformation is refused', () =>
+    expectDownhillError(() => optim.multiTransform({ a: optim.sgd({ lr: 1 }) }, () => 'c').init({ w: tf.scalar(0) }), /the label 'c', which is not one of 'a'/));
 
   it('a schedule that returns NaN stops training with a clear error', async () => {
     const broken = () => NaN;

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
 import { problem } from './helpers/reference';
 import { Torch2Run, camelOptions, loadTorch2Reference, namedOptimizer, relativeDeviation } from './helpers/torch2_reference';
@@ -49,6 +50,28 @@ describe('numbers match PyTorch 2.x (../shared/reference/torch2-optimizers.json)
       const optimizer = namedOptimizer(run.optimizer)!(camelOptions(run.options));
       const history = await dh.descend({ f: problem(run.problem), start: run.start, optimizer, steps: run.steps });
       checkTrajectory(run, history.stepValues('loss'), history.steps.map((s) => s.params!));
+    });
+  }
+
+  for (const run of reference.optimizers.filter((r) => r.param_groups)) {
+    it(`param groups, ${run.id}: ${run.what}`, async () => {
+      const make = namedOptimizer(run.optimizer)!;
+      const groups = run.param_groups!.map((g) => ({ ...camelOptions(g), params: [g.params] }));
+      const optimizer = dh.optim.paramGroups(make, camelOptions(run.options), groups);
+      // As in the fixture: w[0] and w[1] are separate one-element tensors, one group each.
+      const w0 = tf.variable(tf.tensor1d([run.start[0]]));
+      const w1 = tf.variable(tf.tensor1d([run.start[1]]));
+      const opt = new dh.optim.Optimizer({ 'w[0]': w0, 'w[1]': w1 }, optimizer);
+      const f = problem(run.problem);
+      const losses: number[] = [];
+      const params: number[][] = [];
+      for (let i = 0; i < run.steps; i++) {
+        losses.push(await opt.step(() => f(tf.concat([w0, w1]) as tf.Tensor1D)));
+        params.push([w0.dataSync()[0], w1.dataSync()[0]]);
+      }
+      opt.dispose();
+      tf.dispose([w0, w1]);
+      checkTrajectory(run, losses, params);
     });
   }
 });

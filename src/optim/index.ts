@@ -18,3 +18,5 @@ export { adadelta, scaleByAdadelta, AdadeltaOptions, AdadeltaState } from './ada
 export { lion, scaleByLion, LionOptions } from './lion';
 export { rprop, scaleByRprop, RpropOptions, RpropState } from './rprop';
 export { signSgd, SignSgdOptions } from './sign_sgd';
+export { multiTransform, masked, ParamSelector, ParamLabels } from './multi_transform';
+export { paramGroups, ParamGroup } from './param_groups';
