@@ -75,3 +75,72 @@ describe('numbers match PyTorch 2.x (../shared/reference/torch2-optimizers.json)
     });
   }
 });
+
+type Kwargs = Record<string, unknown>;
+const num = (o: Kwargs, k: string) => o[k] as number | undefined;
+
+/** downhill's schedule for a torch scheduler class and its keyword arguments. */
+function scheduleFor(className: string, o: Kwargs, lr: number): dh.schedules.Schedule {
+  const s = dh.schedules;
+  switch (className) {
+    case 'MultiStepLR':
+      return s.multiStep({ lr, milestones: o.milestones as number[], gamma: num(o, 'gamma') });
+    case 'PolynomialLR':
+      return s.polynomial({ lr, totalIters: num(o, 'total_iters'), power: num(o, 'power') });
+    case 'CyclicLR':
+      return s.cyclic({ ...(camelOptions(o) as unknown as dh.schedules.CyclicOptions), mode: o.mode === 'exp_range' ? 'expRange' : (o.mode as 'triangular') });
+    case 'CosineAnnealingWarmRestarts':
+      return s.cosineWarmRestarts({ lr, t0: o.T_0 as number, tMult: num(o, 'T_mult'), etaMin: num(o, 'eta_min') });
+    case 'CosineAnnealingLR':
+      return s.cosine({ lr, tMax: o.T_max as number, etaMin: num(o, 'eta_min') });
+    case 'LinearLR':
+      return s.linearWarmup({ lr, startFactor: num(o, 'start_factor'), endFactor: num(o, 'end_factor'), totalIters: num(o, 'total_iters') });
+    case 'ExponentialLR':
+      return s.exponential({ lr, gamma: o.gamma as number });
+    case 'ConstantLR':
+      return s.constantFactor({ lr, factor: num(o, 'factor'), totalIters: num(o, 'total_iters') });
+    case 'OneCycleLR': {
+      const { anneal_strategy, ...rest } = o;
+      return s.oneCycle({ ...(camelOptions(rest) as unknown as dh.schedules.OneCycleOptions), anneal: anneal_strategy as 'cos' | 'linear' | undefined });
+    }
+    case 'ReduceLROnPlateau':
+      return s.reduceOnPlateau({ lr, ...(camelOptions(o) as Omit<dh.schedules.ReduceOnPlateauOptions, 'lr'>) });
+    case 'SequentialLR': {
+      const subs = o.schedulers as Array<{ class: string; kwargs: Kwargs }>;
+      return s.join(subs.map((sub) => scheduleFor(sub.class, sub.kwargs, lr)), o.milestones as number[]);
+    }
+    case 'ChainedScheduler': {
+      const subs = o.schedulers as Array<{ class: string; kwargs: Kwargs }>;
+      return s.chained(lr, subs.map((sub) => scheduleFor(sub.class, sub.kwargs, lr)));
+    }
+  }
+  throw new Error(`no downhill schedule for ${className}`);
+}
+
+describe('schedules match PyTorch 2.x (../shared/reference/torch2-optimizers.json)', () => {
+  const reference = loadTorch2Reference();
+  const SCHEDULE_TOL = 1e-12;
+  let worstSchedule = 0;
+  after(() => console.log(`      worst relative deviation of lr / momentum / beta1 vs PyTorch 2.x: ${worstSchedule.toExponential(2)}`));
+
+  const same = (got: number, want: number, what: string) => {
+    const d = relativeDeviation(got, want);
+    worstSchedule = Math.max(worstSchedule, d);
+    assert.ok(d <= SCHEDULE_TOL, `${what}: got ${got}, PyTorch ${want}`);
+  };
+
+  for (const c of reference.schedules) {
+    it(`${c.id}: ${c.what}`, () => {
+      const schedule = scheduleFor(c.schedule, c.options, c.base_lr);
+      const plateau = c.metrics ? (schedule as dh.schedules.ReduceOnPlateau) : undefined;
+      const momentum = (schedule as Partial<dh.schedules.MomentumCycle>).momentum;
+      const cycled = c.momentum ?? c.beta1;
+      assert.equal(momentum !== undefined, cycled !== undefined, 'the schedule cycles momentum exactly when PyTorch does');
+      for (let t = 0; t < c.steps; t++) {
+        same(schedule(t), c.lr[t], `lr at step ${t}`);
+        if (cycled) same(momentum!(t), cycled[t], `${c.momentum ? 'momentum' : 'beta1'} at step ${t}`);
+        plateau?.observe(c.metrics![t]);
+      }
+    });
+  }
+});

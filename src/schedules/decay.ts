@@ -1,4 +1,6 @@
 import { checkInRange, checkInteger, checkNonNegative, checkOptions, checkPositive } from '../validate';
+import { finite, inRange, integer, integerList, positive, readOptions } from '../options';
+import { baseLearningRate } from './hyperparameter';
 import { Schedule, checkLearningRate, checkStep } from './schedule';
 
 /** lr · gamma^floor(step / stepSize): PyTorch's StepLR. */
@@ -48,5 +50,38 @@ export function linearDecay(options: { lr: number; lrf: number; totalSteps: numb
     checkStep('schedules.linearDecay', t);
     const x = Math.min(t, total) / total;
     return lr * ((1 - x) * (1 - lrf) + lrf);
+  };
+}
+
+/**
+ * lr · gamma^(number of milestones ≤ step): PyTorch's MultiStepLR (a milestone
+ * listed twice counts twice, as there).
+ */
+export function multiStep(options: { lr: number; milestones: number[]; gamma?: number }): Schedule {
+  const where = 'schedules.multiStep';
+  const o = readOptions(where, options, { lr: baseLearningRate(), milestones: integerList(undefined, 1), gamma: positive(0.1, '0.5') });
+  return (t) => {
+    checkStep(where, t);
+    return o.lr * o.gamma ** o.milestones.filter((m) => m <= t).length;
+  };
+}
+
+/** lr · (1 − min(step, totalIters)/totalIters)^power, 0 from totalIters on: PyTorch's PolynomialLR. */
+export function polynomial(options: { lr: number; totalIters?: number; power?: number }): Schedule {
+  const where = 'schedules.polynomial';
+  const o = readOptions(where, options, { lr: baseLearningRate(), totalIters: integer(5, 1), power: finite(1) });
+  return (t) => {
+    checkStep(where, t);
+    return o.lr * (1 - Math.min(t, o.totalIters) / o.totalIters) ** o.power;
+  };
+}
+
+/** lr · factor for the first totalIters steps, then lr: PyTorch's ConstantLR (defaults 1/3 and 5, as there). */
+export function constantFactor(options: { lr: number; factor?: number; totalIters?: number }): Schedule {
+  const where = 'schedules.constantFactor';
+  const o = readOptions(where, options, { lr: baseLearningRate(), factor: inRange(1 / 3, 0, 1, true), totalIters: integer(5, 0) });
+  return (t) => {
+    checkStep(where, t);
+    return t < o.totalIters ? o.lr * o.factor : o.lr;
   };
 }

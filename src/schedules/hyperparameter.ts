@@ -1,6 +1,6 @@
 import { DownhillError } from '../errors';
 import { Option, option } from '../options';
-import { LearningRate, Schedule, asSchedule } from './schedule';
+import { LearningRate, Schedule, asSchedule, checkLearningRate } from './schedule';
 
 /**
  * A hyperparameter that may change during training: a number, or a schedule
@@ -57,4 +57,14 @@ export function refuseCycledMomentum(where: string, lr: LearningRate): void {
       `create the schedule with cycleMomentum: false.`,
     );
   }
+}
+
+/** A schedule's base learning rate: a number > 0. */
+export function baseLearningRate(defaultValue?: number): Option<number> {
+  return option(defaultValue, (where, _name, value) => checkLearningRate(where, value));
+}
+
+/** A learning-rate schedule that also cycles momentum when `momentum` is given (cycleMomentum). */
+export function withMomentum(lr: Schedule, momentum: Schedule | undefined): Schedule | MomentumCycle {
+  return momentum ? Object.assign(lr, { momentum }) : lr;
 }
