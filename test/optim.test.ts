@@ -194,6 +194,22 @@ describe('optimizer bad input', () => {
     return expectDownhillError(() => opt.step(() => tf.square(w)), /does not depend on every parameter \(w, unused\)/);
   });
 
+  it('a variable made with trainable: false is used by the loss but not trained', async () => {
+    const w = tf.variable(tf.scalar(5));
+    const frozen = tf.variable(tf.scalar(2), false);
+    const opt = new optim.Optimizer({ w, frozen }, optim.adam({ lr: 0.1 }));
+    for (let i = 0; i < 3; i++) await opt.step(() => tf.square(tf.sub(w, frozen)));
+    assert.equal(frozen.dataSync()[0], 2);
+    assert.ok(w.dataSync()[0] < 5);
+    opt.dispose();
+    tf.dispose([w, frozen]);
+  });
+
+  it('an Optimizer whose variables are all trainable: false says so', () => {
+    const frozen = tf.variable(tf.scalar(2), false);
+    return expectDownhillError(() => new optim.Optimizer({ frozen }, optim.sgd({ lr: 0.1 })), /no trainable parameters: every one of frozen was made with trainable: false/);
+  });
+
   it('an Optimizer refuses plain tensors (it must update in place)', () =>
     expectDownhillError(() => new optim.Optimizer({ w: tf.scalar(1) as never }, optim.sgd({ lr: 0.1 })), /'w' is not a tf.Variable/));
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { disposeAll } from '../named_tensors';
-import { descentStep } from './step';
+import { descentStep, trainableParams } from './step';
 import { GradientTransformation } from './transformation';
 
 /**
@@ -40,7 +40,7 @@ export class Optimizer {
     }
     this.params = params;
     this.transform = transform;
-    this.state = tf.tidy(() => transform.init(params) as tf.TensorContainer);
+    this.state = tf.tidy(() => transform.init(trainableParams(params)) as tf.TensorContainer);
   }
 
   /** The learning rate the next step will use (undefined if the transformation has none). */
