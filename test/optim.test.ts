@@ -9,13 +9,13 @@ const { optim } = dh;
 const signSgd = (lr: number) => optim.chain(optim.stateless((g) => tf.sign(g)), optim.scaleByLearningRate(lr));
 
 /** Lion (Chen et al. 2023), the README's example of a new optimizer in under 15 lines. */
-function lion({ lr = 1e-4, betas = [0.9, 0.99], weightDecay = 0 } = {}): dh.optim.GradientTransformation {
+function lion({ lr = 1e-4 as dh.schedules.LearningRate, betas = [0.9, 0.99], weightDecay = 0 } = {}): dh.optim.GradientTransformation {
   const [b1, b2] = betas;
   const direction: dh.optim.GradientTransformation<{ m: dh.optim.NamedTensors }> = {
     init: (params) => ({ m: optim.zerosLike(params) }),
     update: (grads, { m }) => ({
       updates: optim.zipNamed(m, grads, (m, g) => tf.sign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)))),
-      state: { m: optim.zipNamed(m, grads, (m, g) => tf.add(tf.mul(m, b2), tf.mul(g, 1 - b2))) },
+      state: { m: optim.ema(m, grads, b2) },
     }),
   };
   return optim.chain(direction, optim.addWeightDecay(weightDecay), optim.scaleByLearningRate(lr));
@@ -80,6 +80,14 @@ describe('optimizers as gradient transformations', () => {
       const [x, y] = h.trajectory().at(-1)!;
       assert.ok(Math.abs(x) < 0.05 && Math.abs(y) < 0.05, `ended at (${x}, ${y})`);
     }
+  });
+
+  it("the README's Lion takes a schedule and takes the same steps as the library's optim.lion", async () => {
+    const f = dh.landscapes.rosenbrock();
+    const lr = dh.schedules.cosine({ lr: 0.02, tMax: 50 });
+    const ours = await dh.descend({ f, start: [-1.5, 2], optimizer: lion({ lr, weightDecay: 0.1 }), steps: 50 });
+    const library = await dh.descend({ f, start: [-1.5, 2], optimizer: optim.lion({ lr, weightDecay: 0.1 }), steps: 50 });
+    assert.deepEqual(ours.trajectory(), library.trajectory());
   });
 
   it('the learning rate a chain reports comes from its scaleByLearningRate', () => {

@@ -2,6 +2,9 @@ import { DownhillError } from '../errors';
 import { GradientTransformation } from './transformation';
 import { ParamSelector, multiTransform, selects } from './multi_transform';
 
+/** The options a named optimizer takes, e.g. AdamwOptions for optim.adamw. */
+type OptionsOf<M> = M extends (options: infer O) => GradientTransformation ? NonNullable<O> : never;
+
 /** A param group as in torch.optim: the parameters it holds, and the options it overrides. */
 export type ParamGroup<O> = Partial<O> & { params: ParamSelector };
 
@@ -14,10 +17,10 @@ export type ParamGroup<O> = Partial<O> & { params: ParamSelector };
  *     { params: (name) => name.startsWith('b'), weightDecay: 0 },   // no decay on biases
  *   ]);
  */
-export function paramGroups<O extends object>(
-  make: (options: O) => GradientTransformation,
-  defaults: O,
-  groups: ParamGroup<O>[],
+export function paramGroups<M extends (options: never) => GradientTransformation>(
+  make: M,
+  defaults: OptionsOf<M>,
+  groups: ParamGroup<OptionsOf<M>>[],
 ): GradientTransformation<Record<string, unknown>> {
   if (!Array.isArray(groups) || groups.length === 0) {
     throw new DownhillError('paramGroups: no groups given.', 'pass a list of groups, e.g. [{ params: ["w"] }, { params: ["b"], weightDecay: 0 }].');
@@ -28,7 +31,7 @@ export function paramGroups<O extends object>(
       throw new DownhillError(`paramGroups: group ${i} has no 'params'.`, `give each group its parameters: a list of names or a test on the name, e.g. { params: ['w1', 'w2'] }.`);
     }
     const { params: _params, ...overrides } = group;
-    transforms[`group${i}`] = make({ ...defaults, ...overrides } as O);
+    transforms[`group${i}`] = (make as unknown as (options: OptionsOf<M>) => GradientTransformation)({ ...defaults, ...overrides } as OptionsOf<M>);
   });
   const label = (name: string) => {
     const matches = groups.flatMap((g, i) => (selects(g.params, name) ? [i] : []));
