@@ -22,6 +22,7 @@ const OPTIMIZERS: Record<string, () => dh.optim.GradientTransformation> = {
   adadelta: () => optim.adadelta(),
   lion: () => optim.lion({ lr: 1e-3, weightDecay: 0.01 }),
   rprop: () => optim.rprop(),
+  'asgd (averaging from step 10)': () => optim.asgd({ t0: 10, weightDecay: 1e-4 }),
   signSgd: () => optim.signSgd({ lr: 1e-3 }),
   'paramGroups (adamw, no decay on b)': () => optim.paramGroups(optim.adamw, { lr: 0.01 }, [{ params: ['w'] }, { params: ['b'], weightDecay: 0 }]),
   'sgd + oneCycle (cycled momentum)': () => optim.sgd({ lr: dh.schedules.oneCycle({ maxLr: 0.01, totalSteps: 1000 }) }),

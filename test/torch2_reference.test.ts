@@ -14,7 +14,7 @@ const PARAM_TOL = 1e-5;
 const LOSS_TOL = 5e-5;
 
 /** Cases of the fixture that downhill does not implement (yet), by optimizer. */
-const NOT_IMPLEMENTED = new Set(['asgd']);
+const NOT_IMPLEMENTED = new Set<string>([]);
 
 const worst = { param: 0, loss: 0, where: '' };
 
@@ -51,6 +51,22 @@ describe('numbers match PyTorch 2.x (../shared/reference/torch2-optimizers.json)
       const history = await dh.descend({ f: problem(run.problem), start: run.start, optimizer, steps: run.steps });
       checkTrajectory(run, history.stepValues('loss'), history.steps.map((s) => s.params!));
     });
+  }
+
+  for (const run of reference.optimizers.filter((r) => r.averaged_params)) {
+    it(`${run.id}: the averaged iterate (torch's ax) after every step`, () =>
+      tf.tidy(() => {
+        const tx = namedOptimizer(run.optimizer)!(camelOptions(run.options));
+        const f = problem(run.problem);
+        let params: dh.optim.NamedTensors = { w: tf.tensor1d(run.start) };
+        let state = tx.init(params);
+        for (let i = 0; i < run.steps; i++) {
+          const out = tx.update({ w: tf.grad((w) => f(w as tf.Tensor1D))(params.w) }, state, params);
+          params = dh.optim.applyUpdates(params, out.updates);
+          state = out.state;
+          dh.optim.averagedParams(state).w.dataSync().forEach((v, j) => close(v, run.averaged_params![i][j], PARAM_TOL, `${run.id}: ax ${j} after step ${i + 1}`, 'param'));
+        }
+      }));
   }
 
   for (const run of reference.optimizers.filter((r) => r.param_groups)) {

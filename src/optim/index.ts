@@ -20,3 +20,4 @@ export { rprop, scaleByRprop, RpropOptions, RpropState } from './rprop';
 export { signSgd, SignSgdOptions } from './sign_sgd';
 export { multiTransform, masked, ParamSelector, ParamLabels } from './multi_transform';
 export { paramGroups, ParamGroup } from './param_groups';
+export { asgd, scaleByAsgd, averagedParams, AsgdOptions, AsgdState } from './asgd';

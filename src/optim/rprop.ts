@@ -4,7 +4,8 @@ import { NamedTensors, mapNamed, zipNamed } from '../named_tensors';
 import { OptionValues, flag, pair, positive, readOptions } from '../options';
 import { describeOptimizer } from './describe';
 import { scale } from './learning_rate';
-import { GradientTransformation, chain, zerosLike } from './transformation';
+import { torchChain } from './torch_chain';
+import { GradientTransformation, zerosLike } from './transformation';
 
 /**
  * Rprop (Riedmiller & Braun, 1993): only the sign of the gradient is used, and each
@@ -62,7 +63,5 @@ export function rprop(options: RpropOptions = {}): GradientTransformation {
   if (o.stepSizes[0] > o.stepSizes[1]) {
     throw new DownhillError(`rprop: 'stepSizes' must be [min, max] with min <= max, got [${o.stepSizes.join(', ')}].`, `use stepSizes: [1e-6, 50].`);
   }
-  const parts: GradientTransformation[] = o.maximize ? [scale(-1)] : [];
-  parts.push(scaleByRprop(o), scale(-1));
-  return { ...chain(...parts), name: describeOptimizer('rprop', options) };
+  return { ...torchChain({ maximize: o.maximize }, scaleByRprop(o), scale(-1)), name: describeOptimizer('rprop', options) };
 }

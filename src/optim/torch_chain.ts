@@ -4,7 +4,8 @@ import { GradientTransformation, chain } from './transformation';
 import { addWeightDecay } from './weight_decay';
 
 export interface TorchTerms {
-  lr: LearningRate;
+  /** Absent for optimizers whose direction sets its own step size (rprop, asgd). */
+  lr?: LearningRate;
   /** Climb the objective: the gradient is negated first. */
   maximize?: boolean;
   weightDecay?: number;
@@ -14,7 +15,7 @@ export interface TorchTerms {
 
 /**
  * A torch.optim optimizer around its direction: g ← −g with maximize; g ← g + λ·θ
- * (coupled L2) before the direction, or −η·λ·θ after it (decoupled); then −η.
+ * (coupled L2) before the direction, or λ·θ after it (decoupled); then −η when lr is given.
  */
 export function torchChain(o: TorchTerms, ...direction: GradientTransformation[]): GradientTransformation {
   const parts: GradientTransformation[] = [];
@@ -23,6 +24,6 @@ export function torchChain(o: TorchTerms, ...direction: GradientTransformation[]
   if (!o.decoupledWeightDecay) parts.push(...decay);
   parts.push(...direction);
   if (o.decoupledWeightDecay) parts.push(...decay);
-  parts.push(scaleByLearningRate(o.lr));
+  if (o.lr !== undefined) parts.push(scaleByLearningRate(o.lr));
   return chain(...parts);
 }

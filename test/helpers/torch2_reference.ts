@@ -13,6 +13,8 @@ export interface Torch2Run {
   start: number[];
   params: number[][];
   loss_before_step: number[];
+  /** ASGD only: the averaged iterate after each step. */
+  averaged_params?: number[][];
   float32_torch_max_rel_dev: number;
 }
 
