@@ -114,6 +114,34 @@ describe('optimizers as gradient transformations', () => {
     assert.equal(updates.b.dataSync()[0], -1);
   });
 
+  it('paramGroups in fit: one step decays the weights of an mlp and not its biases', async () => {
+    const data = { x: [[1, 0], [0, 1], [1, 1], [0, 0]], y: Int32Array.from([0, 1, 1, 0]) };
+    const train = async (optimizer: dh.optim.GradientTransformation) => {
+      const model = dh.models.mlp({ sizes: [2, 4, 2], seed: 3 });
+      for (const b of [model.params.b1, model.params.b2]) b.assign(tf.onesLike(b)); // non-zero, so that a decay would show
+      await dh.fit({ model, loss: dh.losses.crossEntropy, data, optimizer, epochs: 1, batchSize: 'full' });
+      const values = await dh.models.parameterValues(model);
+      dh.models.disposeModel(model);
+      return values;
+    };
+    const groups = await train(optim.paramGroups(optim.adamw, { lr: 0.01, weightDecay: 0.5 }, [{ params: (n) => n.startsWith('w') }, { params: (n) => n.startsWith('b'), weightDecay: 0 }]));
+    const noDecay = await train(optim.adamw({ lr: 0.01, weightDecay: 0 }));
+    const allDecay = await train(optim.adamw({ lr: 0.01, weightDecay: 0.5 }));
+    assert.deepEqual([groups.w1, groups.w2], [allDecay.w1, allDecay.w2], 'the weights decay as with weightDecay 0.5 everywhere');
+    assert.deepEqual([groups.b1, groups.b2], [noDecay.b1, noDecay.b2], 'the biases as with no decay');
+    assert.notDeepEqual(groups.w1, noDecay.w1);
+    assert.notDeepEqual(groups.b1, allDecay.b1);
+  });
+
+  it('asgd reports its decaying step size as the learning rate', () => {
+    const tx = optim.asgd({ lr: 0.1, lambd: 1, alpha: 1 });
+    const params = { w: tf.scalar(1) };
+    let state = tx.init(params);
+    assert.equal(tx.learningRate!(state), 0.1);
+    state = tx.update({ w: tf.scalar(1) }, state, params).state;
+    assert.ok(Math.abs(tx.learningRate!(state)! - 0.1 / 1.1) < 1e-15);
+  });
+
   it('new optimizers take a schedule for momentum and betas (inject_hyperparams)', () => {
     const tx = optim.sgd({ lr: 1, momentum: (t) => (t === 0 ? 0 : 0.5) });
     const params = { w: tf.scalar(0) };

@@ -38,15 +38,17 @@ export type AsgdOptions = Partial<OptionValues<typeof ASGD>>;
 
 /** ASGD's step −ηt·(g + λ·θ) (it sets its own step size), keeping the averaged iterate. */
 export function scaleByAsgd(o: Pick<OptionValues<typeof ASGD>, 'lr' | 'lambd' | 'alpha' | 't0'>): GradientTransformation<AsgdState> {
+  const stepSize = (t: number) => o.lr / (1 + o.lambd * o.lr * (t - 1)) ** o.alpha;
   return {
     name: 'asgd',
     init: (params) => ({ count: 0, ax: zerosLike(params) }),
+    learningRate: (state) => stepSize(state.count + 1),
     update(grads, state, params) {
       if (!params) {
         throw new DownhillError('asgd needs the parameters, but update() was called without them.', 'call update(grads, state, params).');
       }
       const t = state.count + 1;
-      const eta = o.lr / (1 + o.lambd * o.lr * (t - 1)) ** o.alpha;
+      const eta = stepSize(t);
       const mu = t === 1 ? 1 : 1 / Math.max(1, t - 1 - o.t0);
       const updates = mapNamed(grads, (g, name) => tf.neg(tf.mul(tf.add(g, tf.mul(params[name], o.lambd)), eta)));
       const next = zipNamed(params, updates, (p, u) => tf.add(p, u));
