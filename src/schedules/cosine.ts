@@ -1,17 +1,14 @@
-import { checkInteger, checkNonNegative, checkOptions } from '../validate';
-import { Schedule, checkLearningRate, checkStep } from './schedule';
 import { integer, nonNegative, readOptions } from '../options';
 import { baseLearningRate } from './hyperparameter';
+import { Schedule, checkStep } from './schedule';
 
 /** etaMin + (lr − etaMin)(1 + cos(π·step/tMax))/2: PyTorch's CosineAnnealingLR. */
 export function cosine(options: { lr: number; tMax: number; etaMin?: number }): Schedule {
-  checkOptions('schedules.cosine', options, ['lr', 'tMax', 'etaMin']);
-  const lr = checkLearningRate('schedules.cosine', options.lr);
-  const tMax = checkInteger('schedules.cosine', 'tMax', options.tMax, 1);
-  const etaMin = checkNonNegative('schedules.cosine', 'etaMin', options.etaMin ?? 0);
+  const where = 'schedules.cosine';
+  const o = readOptions(where, options, { lr: baseLearningRate(), tMax: integer(undefined, 1), etaMin: nonNegative(0) });
   return (t) => {
-    checkStep('schedules.cosine', t);
-    return etaMin + ((lr - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2;
+    checkStep(where, t);
+    return o.etaMin + ((o.lr - o.etaMin) * (1 + Math.cos((Math.PI * t) / o.tMax))) / 2;
   };
 }
 
