@@ -133,6 +133,17 @@ describe('optimizers as gradient transformations', () => {
     assert.notDeepEqual(groups.b1, allDecay.b1);
   });
 
+  it("asgd's averaged iterate can be read from an Optimizer's state (torch's ax)", async () => {
+    const w = tf.variable(tf.tensor1d([3]));
+    const opt = new optim.Optimizer({ w }, optim.asgd({ lr: 0.1, t0: 0 }));
+    for (let i = 0; i < 3; i++) await opt.step(() => tf.sum(tf.square(w)));
+    // steps: 3 → 2.4 → 1.92 → 1.536 (λ = 1e-4 aside); the average of the last two, as μ = 1/(t − 1 − t0)
+    const ax = optim.averagedParams(opt.state).w.dataSync()[0];
+    assert.ok(Math.abs(ax - (1.92 + 1.536) / 2) < 1e-3, `ax ${ax}`);
+    opt.dispose();
+    w.dispose();
+  });
+
   it('asgd reports its decaying step size as the learning rate', () => {
     const tx = optim.asgd({ lr: 0.1, lambd: 1, alpha: 1 });
     const params = { w: tf.scalar(1) };
