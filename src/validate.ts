@@ -89,6 +89,23 @@ const ALIASES: Record<string, string> = {
   batch_size: 'batchSize',
   beta1: 'betas',
   beta2: 'betas',
+  b1: 'betas',
+  b2: 'betas',
+  momentum_decay: 'momentumDecay',
+  decoupled_weight_decay: 'decoupledWeightDecay',
+  step_sizes: 'stepSizes',
+  T_0: 't0',
+  T_mult: 'tMult',
+  base_lr: 'baseLr',
+  step_size_up: 'stepSizeUp',
+  step_size_down: 'stepSizeDown',
+  scale_mode: 'mode',
+  cycle_momentum: 'cycleMomentum',
+  base_momentum: 'baseMomentum',
+  max_momentum: 'maxMomentum',
+  three_phase: 'threePhase',
+  threshold_mode: 'thresholdMode',
+  min_lr: 'minLr',
 };
 
 /**

@@ -15,6 +15,17 @@ const OPTIMIZERS: Record<string, () => dh.optim.GradientTransformation> = {
   adamw: () => optim.adamw({ lr: 0.01 }),
   'clip norm + sgd schedule': () => optim.chain(optim.clipByGlobalNorm(1), optim.sgd({ lr: dh.schedules.cosine({ lr: 0.01, tMax: 1000 }) })),
   'clip value + adam': () => optim.chain(optim.clipByValue(1), optim.adam()),
+  'adam amsgrad': () => optim.adam({ lr: 0.01, amsgrad: true }),
+  'nadam decoupled': () => optim.nadam({ lr: 0.01, weightDecay: 0.01, decoupledWeightDecay: true }),
+  radam: () => optim.radam({ lr: 0.01 }),
+  adamax: () => optim.adamax(),
+  adadelta: () => optim.adadelta(),
+  lion: () => optim.lion({ lr: 1e-3, weightDecay: 0.01 }),
+  rprop: () => optim.rprop(),
+  'asgd (averaging from step 10)': () => optim.asgd({ t0: 10, weightDecay: 1e-4 }),
+  signSgd: () => optim.signSgd({ lr: 1e-3 }),
+  'paramGroups (adamw, no decay on b)': () => optim.paramGroups(optim.adamw, { lr: 0.01 }, [{ params: ['w'] }, { params: ['b'], weightDecay: 0 }]),
+  'sgd + oneCycle (cycled momentum)': () => optim.sgd({ lr: dh.schedules.oneCycle({ maxLr: 0.01, totalSteps: 1000 }) }),
 };
 
 /** Runs `fit` for 1000 steps and returns tf.memory().numTensors seen at step 10 and at step 1000. */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import * as dh from '../src';
-import { expectDownhillError } from './helpers/setup';
+import { expectDownhillError, initRuntime } from './helpers/setup';
 
 const { schedules } = dh;
 
@@ -43,4 +43,59 @@ describe('schedules', () => {
 
   it('bad input: torch spellings are pointed to the right names', () =>
     expectDownhillError(() => schedules.step({ lr: 1, step_size: 10 } as never), /unknown option 'step_size'/, /did you mean 'stepSize'/));
+
+  it('oneCycle past totalSteps is an error, as in PyTorch (it used to climb back up)', () => {
+    const s = schedules.oneCycle({ maxLr: 0.1, totalSteps: 10 });
+    s(10);
+    return expectDownhillError(() => s(11), /step 11 is past totalSteps \(10\)/, /totalSteps to the number of updates/);
+  });
+
+  it('multiStep: milestones must be in order', () =>
+    expectDownhillError(() => schedules.multiStep({ lr: 0.1, milestones: [20, 10] }), /'milestones' must be in increasing order/, /\[10, 20\]/));
+
+  it('cyclic: an unknown mode is refused', () =>
+    expectDownhillError(() => schedules.cyclic({ baseLr: 0.01, maxLr: 0.1, mode: 'exp_range' as never }), /'mode' must be one of 'triangular', 'triangular2', 'expRange'/));
+
+  it('perEpoch steps an epoch-based schedule once per epoch', () => {
+    const s = schedules.perEpoch(schedules.step({ lr: 1, stepSize: 1, gamma: 0.5 }), 3);
+    assert.deepEqual(schedules.values(s, 7), [1, 1, 1, 0.5, 0.5, 0.5, 0.25]);
+  });
+});
+
+describe('schedules that drive momentum (cycleMomentum) and watch a metric (reduceOnPlateau)', () => {
+  before(initRuntime);
+
+  const run = async (optimizer: dh.optim.GradientTransformation) =>
+    (await dh.descend({ f: dh.landscapes.quadratic(), start: [3, 1], optimizer, steps: 20 })).trajectory();
+
+  it("oneCycle sets sgd's momentum and adam's beta1 from its momentum schedule, as PyTorch does", async () => {
+    const cycle = schedules.oneCycle({ maxLr: 0.1, totalSteps: 20 }) as dh.schedules.MomentumCycle;
+    const lrOnly = (t: number) => cycle(t);
+    assert.deepEqual(await run(dh.optim.sgd({ lr: cycle, momentum: 0.9 })), await run(dh.optim.sgd({ lr: lrOnly, momentum: cycle.momentum })));
+    assert.deepEqual(await run(dh.optim.adam({ lr: cycle })), await run(dh.optim.adam({ lr: lrOnly, betas: [cycle.momentum, 0.999] })));
+    assert.notDeepEqual(await run(dh.optim.sgd({ lr: cycle })), await run(dh.optim.sgd({ lr: lrOnly })));
+  });
+
+  it('cycleMomentum: false leaves momentum alone', async () => {
+    const lr = schedules.oneCycle({ maxLr: 0.1, totalSteps: 20, cycleMomentum: false });
+    assert.deepEqual(await run(dh.optim.sgd({ lr })), await run(dh.optim.sgd({ lr: (t) => lr(t) })));
+  });
+
+  it('an optimizer without momentum refuses a schedule that cycles it', () =>
+    expectDownhillError(() => dh.optim.adagrad({ lr: schedules.cyclic({ baseLr: 0.01, maxLr: 0.1 }) }), /adagrad has no momentum or beta1/, /cycleMomentum: false/));
+
+  it('reduceOnPlateau in fit: the lr drops after `patience` epochs without improvement', async () => {
+    const lr = schedules.reduceOnPlateau({ lr: 0.5, patience: 1, factor: 0.5, monitor: 'loss' });
+    const model = dh.models.linear();
+    // A learning rate that is far too large: the loss grows, so the lr must drop.
+    const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: [1, 2, 3, 4], y: [3, 5, 7, 9] }, optimizer: dh.optim.sgd({ lr }), epochs: 6, batchSize: 'full', callbacks: [lr], onDivergence: 'stop' });
+    dh.models.disposeModel(model);
+    const lrs = h.epochValues('lr');
+    assert.ok(lrs.at(-1)! < 0.5, `lr per epoch: ${lrs}`);
+  });
+
+  it('reduceOnPlateau refuses monitor valLoss without validation data', () => {
+    const lr = schedules.reduceOnPlateau({ lr: 0.1, monitor: 'valLoss' });
+    return expectDownhillError(() => lr.onEpoch({ loss: 1 }), /no validation data/);
+  });
 });

@@ -1,31 +1,57 @@
-import { LearningRate, Schedule, asSchedule } from '../schedules/schedule';
-import { checkNonNegative, checkOptions } from '../validate';
+import * as tf from '@tensorflow/tfjs';
+import { NamedTensors, mapNamed, zipNamed } from '../named_tensors';
+import { OptionValues, flag, nonNegative, readOptions } from '../options';
+import { learningRate, refuseCycledMomentum } from '../schedules/hyperparameter';
+import { Schedule, asSchedule } from '../schedules/schedule';
 import { describeOptimizer } from './describe';
-import { scaleByLearningRate } from './learning_rate';
-import { scaleByAdagrad } from './scale_by_adagrad';
-import { GradientTransformation, chain } from './transformation';
-import { addWeightDecay } from './weight_decay';
+import { torchChain } from './torch_chain';
+import { GradientTransformation } from './transformation';
 
-export interface AdagradOptions {
-  lr?: LearningRate;
-  lrDecay?: number;
-  eps?: number;
-  initialAccumulatorValue?: number;
-  weightDecay?: number;
+/**
+ * Adagrad (Duchi et al., 2011) as torch.optim.Adagrad:
+ *
+ *   g ← ∇f(θ) + λ·θ
+ *   s ← s + g²                     (s starts at initialAccumulatorValue)
+ *   θ ← θ − η / (1 + (t − 1)·lrDecay) · g / (sqrt(s) + ε)
+ */
+
+const SCALE_BY_ADAGRAD = {
+  eps: nonNegative(1e-10),
+  initialAccumulatorValue: nonNegative(0),
+};
+
+/** Adagrad's direction: g / (sqrt(Σ g²) + ε), the sum running over all updates so far. */
+export function scaleByAdagrad(
+  options: Partial<OptionValues<typeof SCALE_BY_ADAGRAD>> = {},
+): GradientTransformation<{ sum: NamedTensors }> {
+  const { eps, initialAccumulatorValue } = readOptions('scaleByAdagrad', options, SCALE_BY_ADAGRAD);
+  return {
+    name: 'adagrad',
+    init: (params) => ({ sum: mapNamed(params, (p) => tf.fill(p.shape, initialAccumulatorValue)) }),
+    update(grads, state) {
+      const sum = zipNamed(state.sum, grads, (s, g) => tf.add(s, tf.square(g)));
+      const updates = mapNamed(grads, (g, name) => tf.div(g, tf.add(tf.sqrt(sum[name]), eps)));
+      return { updates, state: { sum } };
+    },
+  };
 }
+
+const ADAGRAD = {
+  lr: learningRate(0.01),
+  lrDecay: nonNegative(0),
+  ...SCALE_BY_ADAGRAD,
+  weightDecay: nonNegative(0),
+  maximize: flag(false),
+};
+
+export type AdagradOptions = Partial<OptionValues<typeof ADAGRAD>>;
 
 /** Adagrad with PyTorch's defaults (lr 0.01, eps 1e-10): torch.optim.Adagrad. */
 export function adagrad(options: AdagradOptions = {}): GradientTransformation {
-  checkOptions('adagrad', options, ['lr', 'lrDecay', 'eps', 'initialAccumulatorValue', 'weightDecay']);
-  const base = asSchedule('adagrad', options.lr ?? 0.01);
-  const lrDecay = checkNonNegative('adagrad', 'lrDecay', options.lrDecay ?? 0);
-  const weightDecay = checkNonNegative('adagrad', 'weightDecay', options.weightDecay ?? 0);
-  const lr: Schedule = lrDecay > 0 ? (t) => base(t) / (1 + t * lrDecay) : base;
-  const parts: GradientTransformation[] = [];
-  if (weightDecay > 0) parts.push(addWeightDecay(weightDecay));
-  parts.push(
-    scaleByAdagrad({ eps: options.eps, initialAccumulatorValue: options.initialAccumulatorValue }),
-    scaleByLearningRate(lr),
-  );
-  return { ...chain(...parts), name: describeOptimizer('adagrad', options) };
+  const o = readOptions('adagrad', options, ADAGRAD);
+  refuseCycledMomentum('adagrad', o.lr);
+  const base = asSchedule('adagrad', o.lr);
+  const lr: Schedule = o.lrDecay > 0 ? (t) => base(t) / (1 + t * o.lrDecay) : base;
+  const direction = scaleByAdagrad({ eps: o.eps, initialAccumulatorValue: o.initialAccumulatorValue });
+  return { ...torchChain({ ...o, lr }, direction), name: describeOptimizer('adagrad', options) };
 }

@@ -2,6 +2,12 @@
 export function describeOptimizer(name: string, options: object): string {
   const parts = Object.entries(options)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'function' ? 'schedule' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
+    .map(([k, v]) => `${k}=${describeValue(v)}`);
   return `${name}(${parts.join(', ')})`;
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'function') return 'schedule';
+  if (Array.isArray(v)) return `[${v.map(describeValue).join(', ')}]`;
+  return String(v);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { disposeAll } from '../named_tensors';
-import { descentStep } from './step';
+import { descentStep, trainableParams } from './step';
 import { GradientTransformation } from './transformation';
 
 /**
@@ -21,7 +21,7 @@ export class Optimizer {
   steps = 0;
   /** The gradient norm of the last step (before clipping). */
   lastGradNorm = NaN;
-  private state: unknown;
+  private current: unknown;
 
   constructor(params: Record<string, tf.Variable>, transform: GradientTransformation) {
     if (!params || typeof params !== 'object' || Object.keys(params).length === 0) {
@@ -40,12 +40,20 @@ export class Optimizer {
     }
     this.params = params;
     this.transform = transform;
-    this.state = tf.tidy(() => transform.init(params) as tf.TensorContainer);
+    this.current = tf.tidy(() => transform.init(trainableParams(params)) as tf.TensorContainer);
+  }
+
+  /**
+   * The optimizer state, as torch's `optimizer.state`: read it (e.g.
+   * `optim.averagedParams(opt.state)` for ASGD), do not dispose or keep it; the next step replaces it.
+   */
+  get state(): unknown {
+    return this.current;
   }
 
   /** The learning rate the next step will use (undefined if the transformation has none). */
   get lr(): number | undefined {
-    return this.transform.learningRate?.(this.state);
+    return this.transform.learningRate?.(this.current);
   }
 
   /**
@@ -53,8 +61,8 @@ export class Optimizer {
    * without blocking, which is also what lets a WebGPU backend run it.
    */
   async step(loss: () => tf.Tensor): Promise<number> {
-    const out = descentStep(this.params, () => loss(), this.transform, this.state);
-    this.state = out.state;
+    const out = descentStep(this.params, () => loss(), this.transform, this.current);
+    this.current = out.state;
     this.steps++;
     const both = tf.stack([out.loss, out.gradNorm]);
     tf.dispose([out.loss, out.gradNorm]);
@@ -66,7 +74,7 @@ export class Optimizer {
 
   /** Frees the optimizer state (the parameters are left alone). */
   dispose(): void {
-    disposeAll(this.state);
-    this.state = undefined;
+    disposeAll(this.current);
+    this.current = undefined;
   }
 }

@@ -1,32 +1,65 @@
-import { LearningRate, asSchedule } from '../schedules/schedule';
-import { checkNonNegative, checkOptions } from '../validate';
+import * as tf from '@tensorflow/tfjs';
+import { NamedTensors, mapNamed } from '../named_tensors';
+import { OptionValues, flag, inRange, nonNegative, readOptions } from '../options';
+import { cycledMomentum, learningRate, scheduled } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { scaleByLearningRate } from './learning_rate';
-import { scaleByRms } from './scale_by_rms';
+import { torchChain } from './torch_chain';
+import { ema, emaOfSquares } from './moments';
 import { trace } from './trace';
-import { GradientTransformation, chain } from './transformation';
-import { addWeightDecay } from './weight_decay';
+import { GradientTransformation, zerosLike } from './transformation';
 
-export interface RmspropOptions {
-  lr?: LearningRate;
-  alpha?: number;
-  eps?: number;
-  momentum?: number;
-  centered?: boolean;
-  weightDecay?: number;
+/**
+ * RMSprop (Hinton, 2012) as torch.optim.RMSprop:
+ *
+ *   g ← ∇f(θ) + λ·θ
+ *   v ← α·v + (1 − α)·g²          ḡ ← α·ḡ + (1 − α)·g   (centered only)
+ *   d ← g / (sqrt(v − ḡ²) + ε)     (v alone when not centered)
+ *   b ← μ·b + d                     (with momentum)
+ *   θ ← θ − η·b
+ */
+
+const SCALE_BY_RMS = {
+  alpha: inRange(0.99, 0, 1, true),
+  eps: nonNegative(1e-8),
+  centered: flag(false),
+};
+
+/** RMSprop's direction g / (sqrt(v) + ε); centered subtracts the squared running mean of g inside the root. */
+export function scaleByRms(
+  options: Partial<OptionValues<typeof SCALE_BY_RMS>> = {},
+): GradientTransformation<{ v: NamedTensors; mean: NamedTensors | null }> {
+  const { alpha, eps, centered } = readOptions('scaleByRms', options, SCALE_BY_RMS);
+  return {
+    name: 'rms',
+    init: (params) => ({ v: zerosLike(params), mean: centered ? zerosLike(params) : null }),
+    update(grads, state) {
+      const v = emaOfSquares(state.v, grads, alpha);
+      const mean = state.mean && ema(state.mean, grads, alpha);
+      const updates = mapNamed(grads, (g, name) => {
+        const variance = mean ? tf.sub(v[name], tf.square(mean[name])) : v[name];
+        return tf.div(g, tf.add(tf.sqrt(variance), eps));
+      });
+      return { updates, state: { v, mean } };
+    },
+  };
 }
 
-/** RMSProp with PyTorch's defaults (lr 0.01, alpha 0.99, eps 1e-8): torch.optim.RMSprop. */
+const RMSPROP = {
+  lr: learningRate(0.01),
+  ...SCALE_BY_RMS,
+  /** μ: a number or a schedule. */
+  momentum: scheduled(inRange(undefined, 0, 1, true), 0),
+  weightDecay: nonNegative(0),
+  maximize: flag(false),
+};
+
+export type RmspropOptions = Partial<OptionValues<typeof RMSPROP>>;
+
+/** RMSprop with PyTorch's defaults (lr 0.01, alpha 0.99, eps 1e-8): torch.optim.RMSprop. */
 export function rmsprop(options: RmspropOptions = {}): GradientTransformation {
-  checkOptions('rmsprop', options, ['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay']);
-  const lr = options.lr ?? 0.01;
-  asSchedule('rmsprop', lr);
-  const momentum = checkNonNegative('rmsprop', 'momentum', options.momentum ?? 0);
-  const weightDecay = checkNonNegative('rmsprop', 'weightDecay', options.weightDecay ?? 0);
-  const parts: GradientTransformation[] = [];
-  if (weightDecay > 0) parts.push(addWeightDecay(weightDecay));
-  parts.push(scaleByRms({ alpha: options.alpha, eps: options.eps, centered: options.centered }));
-  if (momentum > 0) parts.push(trace({ decay: momentum }));
-  parts.push(scaleByLearningRate(lr));
-  return { ...chain(...parts), name: describeOptimizer('rmsprop', options) };
+  const o = readOptions('rmsprop', options, RMSPROP);
+  const momentum = cycledMomentum(o.lr) ?? o.momentum;
+  const direction: GradientTransformation[] = [scaleByRms({ alpha: o.alpha, eps: o.eps, centered: o.centered })];
+  if (momentum !== 0) direction.push(trace({ decay: momentum }));
+  return { ...torchChain(o, ...direction), name: describeOptimizer('rmsprop', options) };
 }

@@ -24,14 +24,15 @@ export function descentStep<S>(
   transform: GradientTransformation<S>,
   state: S,
 ): StepOutput<S> {
-  const names = Object.keys(params);
+  const trained = trainableParams(params);
+  const names = Object.keys(trained);
   const variables = names.map((n) => params[n]);
   const out = tf.tidy(() => {
     let value: tf.Scalar;
     let gradList: tf.Tensor[];
     try {
       const result = tf.valueAndGrads((...xs: tf.Tensor[]) => {
-        const named: NamedTensors = {};
+        const named: NamedTensors = { ...params };
         names.forEach((n, i) => (named[n] = xs[i]));
         const loss = objective(named);
         checkScalar(loss);
@@ -45,13 +46,29 @@ export function descentStep<S>(
     const grads: NamedTensors = {};
     names.forEach((n, i) => (grads[n] = gradList[i]));
     const gradNorm = globalNorm(grads);
-    const { updates, state: next } = transform.update(grads, state, params);
-    const updated = applyUpdates(params, updates);
+    const { updates, state: next } = transform.update(grads, state, trained);
+    const updated = applyUpdates(trained, updates);
     names.forEach((n) => params[n].assign(updated[n]));
     return { loss: value, gradNorm, state: next as tf.TensorContainer };
   });
   disposeReplaced(state, out.state);
   return out as unknown as StepOutput<S>;
+}
+
+/**
+ * The parameters that training updates: a variable made with `trainable: false`
+ * (tf.variable(x, false)) is left alone, like a tensor with requires_grad=False in
+ * PyTorch; the loss may still use it. Optimizer state is made for these only.
+ */
+export function trainableParams(params: Record<string, tf.Variable>): Record<string, tf.Variable> {
+  const trained = Object.fromEntries(Object.entries(params).filter(([, p]) => p.trainable !== false));
+  if (Object.keys(trained).length === 0) {
+    throw new DownhillError(
+      `no trainable parameters: every one of ${Object.keys(params).join(', ') || '(none)'} was made with trainable: false.`,
+      `create the parameters to train with tf.variable(x), which is trainable by default.`,
+    );
+  }
+  return trained;
 }
 
 function checkScalar(loss: unknown): void {

@@ -1,9 +1,14 @@
 export { Schedule, LearningRate, constant } from './schedule';
-export { step, exponential, inverseTime, linearDecay } from './decay';
-export { cosine } from './cosine';
+export { step, exponential, inverseTime, linearDecay, multiStep, polynomial, constantFactor } from './decay';
+export { cosine, cosineWarmRestarts } from './cosine';
 export { linearWarmup } from './warmup';
 export { oneCycle, OneCycleOptions } from './one_cycle';
+export { cyclic, CyclicOptions } from './cyclic';
+export { reduceOnPlateau, ReduceOnPlateau, ReduceOnPlateauOptions } from './plateau';
 export { join } from './join';
+export { chained } from './chained';
+export { perEpoch } from './per_epoch';
+export { Hyperparameter, MomentumCycle } from './hyperparameter';
 
 import { Schedule } from './schedule';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, disposeAll, flatNames, flatten } from '../named_tensors';
 import { GradientTransformation } from '../optim/transformation';
-import { descentStep } from '../optim/step';
+import { descentStep, trainableParams } from '../optim/step';
 import { checkInteger, checkNonNegative, checkPositive } from '../validate';
 import { DownhillError } from '../errors';
 import { Callback, RunContext } from './callbacks';
@@ -69,7 +69,7 @@ export async function runLoop(o: LoopOptions): Promise<History> {
     history.paramNames = o.paramNames ?? flatNames(o.params);
     history.initialParams = await readFlat(o.params);
   }
-  let state: unknown = tf.tidy(() => o.optimizer.init(o.params) as tf.TensorContainer);
+  let state: unknown = tf.tidy(() => o.optimizer.init(trainableParams(o.params)) as tf.TensorContainer);
   let stopRequest: string | undefined;
   const run: RunContext = { history, params: o.params, stop: (m) => (stopRequest = m ?? 'stopped by a callback') };
   const monitor = new DivergenceMonitor(o.divergenceFactor ?? 1000);

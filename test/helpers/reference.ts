@@ -23,13 +23,18 @@ export interface ReferenceSchedule {
 }
 
 export function loadReference(): { optimizers: ReferenceRun[]; schedules: ReferenceSchedule[] } {
+  return readFixture('torch-optimizers.json', process.env.DOWNHILL_REFERENCE);
+}
+
+/** A fixture from ../shared/reference (beside the project), else its copy in test/fixtures. */
+export function readFixture<T>(name: string, override?: string): T {
   const candidates = [
-    process.env.DOWNHILL_REFERENCE,
-    path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'torch-optimizers.json'),
-    path.join(__dirname, '..', 'fixtures', 'torch-optimizers.json'),
+    override,
+    path.join(__dirname, '..', '..', '..', 'shared', 'reference', name),
+    path.join(__dirname, '..', 'fixtures', name),
   ].filter((p): p is string => !!p);
   const file = candidates.find((p) => fs.existsSync(p));
-  if (!file) throw new Error(`torch-optimizers.json not found in ${candidates.join(', ')}`);
+  if (!file) throw new Error(`${name} not found in ${candidates.join(', ')}`);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
