@@ -61,6 +61,9 @@ export class Executor {
   private readonly sideModules = new Map<string, Module>();
   readonly cells = new Map<number, CompiledCell>();
   private interruptNow?: (e: Error) => void;
+  /** An interrupt that came while a cell was being type-checked: the cell then does not run. */
+  private interruptedEarly = false;
+  private preparing = false;
 
   /** Needs tslab's TypeScript loaded first (loadTypeScript), so that cells carry source maps. */
   constructor(cwd: string) {
@@ -108,7 +111,16 @@ export class Executor {
       const diagnostics = this.converter.addModule(meta.module, src, meta);
       return diagnostics.length ? { kind: 'compile-error', diagnostics } : { kind: 'ok' };
     }
-    const converted = this.converter.convert(this.prevDecl, src);
+    this.preparing = true;
+    this.interruptedEarly = false;
+    let converted: ConvertResult;
+    try {
+      converted = this.converter.convert(this.prevDecl, src);
+      // A SIGINT that came during the type check is handled only now, when the event loop runs.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      this.preparing = false;
+    }
     const maps = takeSourceMaps();
     for (const out of converted.sideOutputs ?? []) {
       this.sideModules.delete(out.path);
@@ -119,6 +131,7 @@ export class Executor {
       this.prevDecl = converted.declOutput ?? '';
       return { kind: 'ok' };
     }
+    if (this.interruptedEarly) return { kind: 'error', error: interruption() };
     const prefix = converted.hasToplevelAwait ? '(async function (exports, require) { ' : '(function (exports, require) { ';
     this.cells.set(count, { source: src, maps, prefixLength: prefix.length });
     const code = `${prefix}${stripSourceMapComments(converted.output)}\n})(__tslab__.exports, __tslab__.require)`;
@@ -142,9 +155,8 @@ export class Executor {
 
   /** Ends a cell waiting on a promise (a cell in a synchronous loop is stopped by SIGINT itself). */
   interrupt(): void {
-    const e = new Error(INTERRUPTED);
-    e.name = 'KeyboardInterrupt';
-    this.interruptNow?.(e);
+    if (this.preparing) this.interruptedEarly = true;
+    this.interruptNow?.(interruption());
   }
 
   complete(src: string, position: number): { start: number; end: number; candidates: string[] } {
@@ -162,6 +174,12 @@ export class Executor {
   close(): void {
     this.converter.close();
   }
+}
+
+function interruption(): Error {
+  const e = new Error(INTERRUPTED);
+  e.name = 'KeyboardInterrupt';
+  return e;
 }
 
 function stripSourceMapComments(js: string): string {

@@ -2,7 +2,6 @@ import * as path from 'path';
 import { SourceMap } from 'module';
 
 /** The parts of tslab's TypeScript (5.0, bundled with tslab) that the kernel uses; typed loosely, as it is loaded at run time. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TS = { [key: string]: any };
 
 /** The two source maps of one converted cell: TypeScript → ES module, and ES module → CommonJS (tslab converts twice). */

@@ -59,6 +59,15 @@ export class History {
     this.label = label;
   }
 
+  /** A one-line summary where a notebook shows a cell's value (`Out[n]`) or console.log prints it. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const last = this.steps[this.steps.length - 1];
+    const parts = [`${this.steps.length} step${this.steps.length === 1 ? '' : 's'}`, `${this.epochs.length} epoch${this.epochs.length === 1 ? '' : 's'}`];
+    if (last) parts.push(`last loss ${last.loss.toPrecision(4)}`);
+    if (this.stopped) parts.push(`stopped: ${this.stopped.reason}`);
+    return `History '${this.label}': ${parts.join(', ')}`;
+  }
+
   /** One column of the step records, e.g. stepValues('loss'). */
   stepValues(key: 'loss' | 'lr' | 'gradNorm' | 'time'): number[] {
     return this.steps.map((s) => (s[key] ?? NaN) as number);
