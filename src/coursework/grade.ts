@@ -7,7 +7,9 @@ import { executeNotebook } from '../notebook/runner';
 import { studentVersion } from './assign';
 import { checkAssignment, isTest, pointsOf, roleOf, testName } from './authoring';
 import { feedbackHTML } from './feedback';
+import { requireBubblewrap } from './bubblewrap';
 import { createSandbox } from './sandbox';
+import { SUPERVISOR_SAYS } from './sandbox_supervisor';
 import { assemble, testOutcome, withoutErrorName } from './submission';
 
 export interface TestResult {
@@ -46,6 +48,11 @@ export interface GradeOptions {
   totalTimeoutSeconds?: number;
   /** Memory cap per submission in MiB (default 1536). */
   memoryMiB?: number;
+  /**
+   * Run kernels under Node's permission model only, without the bubblewrap sandbox
+   * (for trusted submissions on a machine without bubblewrap or user namespaces).
+   */
+  unsafeNoSandbox?: boolean;
   /** Reuse results of submissions already graded against the same source (default true). */
   resume?: boolean;
   onProgress?(line: string): void;
@@ -74,6 +81,7 @@ function keyOf(file: string): string {
  */
 export async function grade(options: GradeOptions): Promise<GradeSummary> {
   const log = options.onProgress ?? (() => undefined);
+  if (!options.unsafeNoSandbox) requireBubblewrap();
   const source = readNotebook(options.source);
   const tests = checkAssignment(source, options.source);
   const handedOut = studentVersion(source, options.source);
@@ -146,22 +154,24 @@ async function gradeOne(
     return failAll('unreadable', (e as Error).message.split('\n')[0]);
   }
   const { notebook, notes } = assemble(source, submission, handedOut);
-  const sandbox = createSandbox(options.memoryMiB ?? 1536);
+  const memoryMiB = options.memoryMiB ?? 1536;
+  const sandbox = createSandbox({ isolation: options.unsafeNoSandbox ? 'permission-model' : 'bubblewrap', memoryMiB, shareNetwork: true });
   try {
     const run = await executeNotebook(notebook, {
       launch: sandbox.launch,
-      cwd: sandbox.dir,
-      connectionDir: sandbox.dir,
+      cwd: sandbox.scratch,
+      connectionDir: sandbox.connectionDir,
       env: sandbox.env,
       inheritEnv: false,
       allowErrors: true,
       timeoutSeconds: options.timeoutSeconds ?? 60,
       totalTimeoutSeconds: options.totalTimeoutSeconds ?? 300,
-      memoryLimitMiB: options.memoryMiB ?? 1536,
+      // Under bubblewrap the sandbox's supervisor watches the kernel's memory (the runner would see only the supervisor).
+      memoryLimitMiB: sandbox.isolation === 'permission-model' ? memoryMiB : undefined,
       label: file,
     });
     const fatal = run.stoppedBy;
-    const stopped = fatal ? `${withoutErrorName(fatal.message.split('\n')[0])} (in cell ${fatal.cellIndex + 1})` : undefined;
+    const stopped = fatal ? `${stopReason(fatal.message)} (in cell ${fatal.cellIndex + 1})` : undefined;
     const testResults: TestResult[] = [];
     notebook.cells.forEach((cell, index) => {
       const original = source.cells.find((c) => c.id === cell.id);
@@ -174,7 +184,7 @@ async function gradeOne(
         ...outcome,
       });
     });
-    if (fatal) notes.push(withoutErrorName(fatal.message.split('\n')[0]));
+    if (fatal) notes.push(stopReason(fatal.message));
     const score = testResults.reduce((s, t) => s + (t.passed ? t.points : 0), 0);
     return { ...base, status: 'graded', score, tests: testResults, notes };
   } catch (e) {
@@ -183,6 +193,13 @@ async function gradeOne(
   } finally {
     sandbox.remove();
   }
+}
+
+/** Why a run stopped, in a line: the sandbox supervisor's account (a memory stop), else the first line of the failure. */
+function stopReason(message: string): string {
+  const said = message.indexOf(SUPERVISOR_SAYS);
+  if (said >= 0) return message.slice(said + SUPERVISOR_SAYS.length).split(/\n| \/ /)[0].trim();
+  return withoutErrorName(message.split('\n')[0]);
 }
 
 function writeAtomically(file: string, text: string): void {
