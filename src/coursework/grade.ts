@@ -2,11 +2,14 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pool } from '../cli/args';
-import { CodeCell, Notebook, readNotebook } from '../notebook/nbformat';
+import { Cell, CodeCell, Notebook, joined, readNotebook } from '../notebook/nbformat';
 import { executeNotebook } from '../notebook/runner';
 import { studentVersion } from './assign';
 import { checkAssignment, isTest, pointsOf, roleOf, testName } from './authoring';
 import { feedbackHTML } from './feedback';
+import { gradesCsv as toGradesCsv } from './grades_csv';
+import { Harness, TAMPERING, createHarness } from './harness';
+import { track } from './live_sandboxes';
 import { requireBubblewrap } from './bubblewrap';
 import { createSandbox } from './sandbox';
 import { SUPERVISOR_SAYS } from './sandbox_supervisor';
@@ -25,7 +28,12 @@ export interface TestResult {
 
 export interface SubmissionResult {
   submission: string;
-  status: 'graded' | 'unreadable' | 'error';
+  /**
+   * graded; flagged (graded, but the submission replaced what the tests rely on: the
+   * tests from there on earn nothing, and a person should look); unreadable; error
+   * (grading itself failed, after retries: no score, and a later run grades it again).
+   */
+  status: 'graded' | 'flagged' | 'unreadable' | 'error';
   score: number;
   maxScore: number;
   tests: TestResult[];
@@ -35,6 +43,8 @@ export interface SubmissionResult {
   /** Fingerprints that decide whether a saved result can be reused (resume). */
   submissionSha256: string;
   sourceSha256: string;
+  /** The limits and isolation it was graded under (resume regrades when they change). */
+  settings: string;
 }
 
 export interface GradeOptions {
@@ -65,6 +75,14 @@ export interface GradeSummary {
   resumed: number;
 }
 
+const DEFAULT_TIMEOUT_SECONDS = 60;
+const DEFAULT_TOTAL_TIMEOUT_SECONDS = 300;
+const DEFAULT_MEMORY_MIB = 1536;
+/** How many more times a submission is graded when grading itself failed. */
+const INFRASTRUCTURE_RETRIES = 2;
+/** How much of what a test cell printed is kept (the feedback shows less). */
+const PRINTED_KEPT = 8000;
+
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** A file name for a submission's result and feedback: its name plus a hash of its path (two alice.ipynb stay apart). */
@@ -87,6 +105,12 @@ export async function grade(options: GradeOptions): Promise<GradeSummary> {
   const handedOut = studentVersion(source, options.source);
   const sourceSha256 = sha256(fs.readFileSync(options.source));
   const maxScore = tests.reduce((s, c) => s + pointsOf(c, options.source), 0);
+  const settings = JSON.stringify({
+    isolation: options.unsafeNoSandbox ? 'permission-model' : 'bubblewrap',
+    timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    totalTimeoutSeconds: options.totalTimeoutSeconds ?? DEFAULT_TOTAL_TIMEOUT_SECONDS,
+    memoryMiB: options.memoryMiB ?? DEFAULT_MEMORY_MIB,
+  });
   const resultsDir = path.join(options.outDir, 'results');
   const feedbackDir = path.join(options.outDir, 'feedback');
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -101,27 +125,41 @@ export async function grade(options: GradeOptions): Promise<GradeSummary> {
     const resultFile = path.join(resultsDir, `${key}.json`);
     const bytes = readBytes(file);
     const submissionSha256 = bytes ? sha256(bytes) : '';
-    if (options.resume !== false && fs.existsSync(resultFile)) {
-      const saved = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SubmissionResult;
-      if (saved.submissionSha256 === submissionSha256 && saved.sourceSha256 === sourceSha256) {
+    const saved = options.resume !== false ? readSaved(resultFile) : undefined;
+    if (saved) {
+      if (saved.submissionSha256 === submissionSha256 && saved.sourceSha256 === sourceSha256 && saved.settings === settings && saved.status !== 'error') {
         resumed++;
         log(`${tag} already graded: ${saved.score}/${saved.maxScore} (kept)`);
         return saved;
       }
     }
     const started = performance.now();
-    const result = await gradeOne(file, bytes, { source, handedOut, maxScore, options });
-    Object.assign(result, { seconds: (performance.now() - started) / 1000, submissionSha256, sourceSha256 });
+    let result = await gradeOne(file, bytes, { source, handedOut, maxScore, options });
+    // A failure of grading itself (the kernel did not start, the grader's own cell failed) is not the student's: try again.
+    for (let attempt = 1; result.status === 'error' && attempt <= INFRASTRUCTURE_RETRIES; attempt++) {
+      log(`${tag} grading failed (${result.notes[result.notes.length - 1]}); trying again`);
+      result = await gradeOne(file, bytes, { source, handedOut, maxScore, options });
+    }
+    Object.assign(result, { seconds: (performance.now() - started) / 1000, submissionSha256, sourceSha256, settings });
     fs.writeFileSync(path.join(feedbackDir, `${key}.html`), feedbackHTML(result, path.basename(options.source, '.ipynb')));
     writeAtomically(resultFile, JSON.stringify(result, null, 2) + '\n');
     graded++;
-    log(`${tag} ${result.status === 'graded' ? `${result.score}/${result.maxScore}` : result.status.toUpperCase()} in ${result.seconds.toFixed(1)} s${result.notes.length ? ` (${result.notes.length} note${result.notes.length > 1 ? 's' : ''})` : ''}`);
+    log(`${tag} ${result.status === 'graded' ? `${result.score}/${result.maxScore}` : result.status === 'flagged' ? `${result.score}/${result.maxScore} FLAGGED` : result.status.toUpperCase()} in ${result.seconds.toFixed(1)} s${result.notes.length ? ` (${result.notes.length} note${result.notes.length > 1 ? 's' : ''})` : ''}`);
     return result;
   });
 
   const gradesCsv = path.join(options.outDir, 'grades.csv');
-  writeAtomically(gradesCsv, toCsv(results));
+  writeAtomically(gradesCsv, toGradesCsv(results));
   return { results, gradesCsv, graded, resumed };
+}
+
+/** A saved result, or undefined when there is none or it cannot be read (a run killed while writing it). */
+function readSaved(file: string): SubmissionResult | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as SubmissionResult;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBytes(file: string): Buffer | undefined {
@@ -138,7 +176,7 @@ async function gradeOne(
   context: { source: Notebook; handedOut: Notebook; maxScore: number; options: GradeOptions },
 ): Promise<SubmissionResult> {
   const { source, handedOut, maxScore, options } = context;
-  const base = { submission: file, maxScore, seconds: 0, submissionSha256: '', sourceSha256: '' };
+  const base = { submission: file, maxScore, seconds: 0, submissionSha256: '', sourceSha256: '', settings: '' };
   const failAll = (status: SubmissionResult['status'], reason: string): SubmissionResult => ({
     ...base,
     status,
@@ -154,45 +192,89 @@ async function gradeOne(
     return failAll('unreadable', (e as Error).message.split('\n')[0]);
   }
   const { notebook, notes } = assemble(source, submission, handedOut);
-  const memoryMiB = options.memoryMiB ?? 1536;
+  const harness = createHarness();
+  const graded = withHarness(notebook, source, harness);
+  const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
   const sandbox = createSandbox({ isolation: options.unsafeNoSandbox ? 'permission-model' : 'bubblewrap', memoryMiB, shareNetwork: true });
+  const release = track(sandbox);
   try {
-    const run = await executeNotebook(notebook, {
+    const run = await executeNotebook(graded, {
       launch: sandbox.launch,
       cwd: sandbox.scratch,
       connectionDir: sandbox.connectionDir,
       env: sandbox.env,
       inheritEnv: false,
       allowErrors: true,
-      timeoutSeconds: options.timeoutSeconds ?? 60,
-      totalTimeoutSeconds: options.totalTimeoutSeconds ?? 300,
+      timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      totalTimeoutSeconds: options.totalTimeoutSeconds ?? DEFAULT_TOTAL_TIMEOUT_SECONDS,
       // Under bubblewrap the sandbox's supervisor watches the kernel's memory (the runner would see only the supervisor).
       memoryLimitMiB: sandbox.isolation === 'permission-model' ? memoryMiB : undefined,
       label: file,
     });
+    const preambleFailure = run.failures.find((f) => f.cellIndex === 0);
+    if (preambleFailure) throw new Error(`the grader's own first cell failed: ${preambleFailure.message.split('\n')[0]}`);
     const fatal = run.stoppedBy;
-    const stopped = fatal ? `${stopReason(fatal.message)} (in cell ${fatal.cellIndex + 1})` : undefined;
+    const where = fatal ? notebook.cells.indexOf(graded.cells[fatal.cellIndex]) : -1;
+    const stopped = fatal ? `${stopReason(fatal.message)} (${where >= 0 ? `in cell ${where + 1}` : "in the grader's integrity check"})` : undefined;
     const testResults: TestResult[] = [];
-    notebook.cells.forEach((cell, index) => {
-      const original = source.cells.find((c) => c.id === cell.id);
+    let tampered: string | undefined;
+    graded.cells.forEach((cell, index) => {
+      const original = source.cells.find((c) => c.id !== undefined && c.id === cell.id);
       if (!original || !isTest(original) || cell.cell_type !== 'code') return;
-      const outcome = testOutcome(cell as CodeCell, run.failures.find((f) => f.cellIndex === index), stopped);
+      const name = testName(original, source.cells.indexOf(original));
+      const check = graded.cells[index - 1] as CodeCell;
+      const checkFailure = run.failures.find((f) => f.cellIndex === index - 1);
+      const testFailure = run.failures.find((f) => f.cellIndex === index);
+      // A check that could not run (say, `dh` was never imported) flags the submission only when the test after it
+      // passed anyway; a test that failed too earned nothing from whatever stopped the check.
+      const replaced = checkFailure?.message.includes(TAMPERING);
+      if (!tampered && checkFailure && (replaced || (!testFailure && cell.execution_count !== null))) {
+        tampered = replaced
+          ? `${checkFailure.message.slice(checkFailure.message.lastIndexOf(TAMPERING)).split('\n')[0].replace('downhill-harness: ', '')} before the test '${name}'`
+          : `the integrity check before the test '${name}' could not run (${failureLine(checkFailure.message)})`;
+        notes.push(`${tampered}: this test and the ones after it earn nothing; a person should look at this submission`);
+      }
+      const outcome = testOutcome(cell as CodeCell, testFailure, stopped);
+      const counted = tampered && check.execution_count !== null ? { passed: false, reason: `not counted: ${tampered}` } : {};
       testResults.push({
-        name: testName(original, source.cells.indexOf(original)),
+        name,
         hidden: roleOf(original) === 'hidden-tests',
         points: pointsOf(original, options.source),
         ...outcome,
+        printed: outcome.printed.slice(0, PRINTED_KEPT),
+        ...counted,
       });
     });
     if (fatal) notes.push(stopReason(fatal.message));
+    const truncated = graded.cells.filter((c) => c.cell_type === 'code' && c.outputs.some((o) => o.output_type === 'stream' && OUTPUT_TRUNCATED.test(joined(o.text)))).length;
+    if (truncated) notes.push(`the output of ${truncated} cell${truncated > 1 ? 's was' : ' was'} cut at the output limit`);
     const score = testResults.reduce((s, t) => s + (t.passed ? t.points : 0), 0);
-    return { ...base, status: 'graded', score, tests: testResults, notes };
+    return { ...base, status: tampered ? 'flagged' : 'graded', score, tests: testResults, notes };
   } catch (e) {
-    // The kernel did not start, or the runner failed: this submission gets 0 with the reason; the others go on.
+    // The kernel did not start, or the runner failed: no score for now (grade() tries again); the others go on.
     return { ...failAll('error', `grading failed: ${(e as Error).message.split('\n')[0]}`), notes: [...notes, `grading failed: ${(e as Error).message}`] };
   } finally {
     sandbox.remove();
+    release();
   }
+}
+
+/** The notebook that runs: the harness's preamble first, and its integrity check before each test cell. */
+function withHarness(notebook: Notebook, source: Notebook, harness: Harness): Notebook {
+  const cells: Cell[] = [harness.preamble];
+  for (const cell of notebook.cells) {
+    const original = source.cells.find((c) => c.id !== undefined && c.id === cell.id);
+    if (original && isTest(original)) cells.push(harness.integrityCheck(testName(original, source.cells.indexOf(original))));
+    cells.push(cell);
+  }
+  return { ...notebook, cells };
+}
+
+/** The kernel's line where it cut a cell's output (DOWNHILL_MAX_CELL_OUTPUT_BYTES, DOWNHILL_MAX_OUTPUT_BYTES). */
+const OUTPUT_TRUNCATED = /output truncated after \d+ bytes/;
+
+function failureLine(message: string): string {
+  return withoutErrorName(message.split('\n').find((l) => l.trim()) ?? message);
 }
 
 /** Why a run stopped, in a line: the sandbox supervisor's account (a memory stop), else the first line of the failure. */
@@ -206,18 +288,4 @@ function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
-}
-
-function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function toCsv(results: SubmissionResult[]): string {
-  const header = ['submission', 'score', 'max_score', 'status', 'passed', 'failed', 'notes'];
-  const rows = results.map((r) => [
-    r.submission, r.score, r.maxScore, r.status,
-    r.tests.filter((t) => t.passed).length, r.tests.filter((t) => !t.passed).length, r.notes.join('; '),
-  ]);
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }

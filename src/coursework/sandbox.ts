@@ -31,6 +31,8 @@ import { ResourceLimits, bubblewrapCommand } from './bubblewrap';
  * Its environment holds only what it needs (not the grader's variables).
  */
 export interface Sandbox {
+  /** The folder that holds the others (removed with the sandbox). */
+  folder: string;
   /** The kernel's working folder (HOME, TMPDIR). */
   scratch: string;
   /** Where the kernel's connection file goes. */
@@ -59,6 +61,9 @@ export interface SandboxOptions {
 }
 
 export const DEFAULT_SCRATCH_MIB = 64;
+/** What a graded kernel may print: per cell, and in all (a 5000-line answer fits; a flood is cut). */
+export const MAX_CELL_OUTPUT_BYTES = 1024 * 1024;
+export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 /** The supervisor script a bubblewrap kernel is started through. */
 function supervisorPath(): string {
@@ -76,6 +81,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const code = [path.join(root, 'node_modules'), path.join(root, 'dist'), path.join(root, 'build'), path.join(root, 'package.json')];
   const reads = [
     ...code,
+    // Where they really are, when a link leads there (a node_modules shared between checkouts).
+    ...code.filter((p) => fs.existsSync(p) && fs.realpathSync(p) !== p).map((p) => fs.realpathSync(p)),
     scratch,
     connectionDir,
     // Probed by zeromq's loader (existsSync throws, rather than answering false, on a path it may not read).
@@ -112,6 +119,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     argv = [process.execPath, supervisorPath(), '--memory-mib', String(options.memoryMiB), '--remove', base, '--', ...command];
   }
   return {
+    folder: base,
     scratch,
     connectionDir,
     isolation: options.isolation,
@@ -125,6 +133,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       DOWNHILL_PNG: '0',
       HOME: scratch,
       TMPDIR: scratch,
+      // Read by the kernel's protocol layer: past these, a cell's output (and the whole run's) is cut, with a line saying so.
+      DOWNHILL_MAX_CELL_OUTPUT_BYTES: String(MAX_CELL_OUTPUT_BYTES),
+      DOWNHILL_MAX_OUTPUT_BYTES: String(MAX_OUTPUT_BYTES),
     },
     remove: () => fs.rmSync(base, { recursive: true, force: true }),
   };
