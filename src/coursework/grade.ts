@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pool } from '../cli/args';
-import { Cell, CodeCell, Notebook, joined, readNotebook } from '../notebook/nbformat';
+import { Cell, CodeCell, Notebook, asLines, joined, readNotebook } from '../notebook/nbformat';
 import { executeNotebook } from '../notebook/runner';
 import { studentVersion } from './assign';
 import { checkAssignment, isTest, pointsOf, roleOf, testName } from './authoring';
@@ -214,28 +214,21 @@ async function gradeOne(
     const preambleFailure = run.failures.find((f) => f.cellIndex === 0);
     if (preambleFailure) throw new Error(`the grader's own first cell failed: ${preambleFailure.message.split('\n')[0]}`);
     const fatal = run.stoppedBy;
-    const where = fatal ? notebook.cells.indexOf(graded.cells[fatal.cellIndex]) : -1;
-    const stopped = fatal ? `${stopReason(fatal.message)} (${where >= 0 ? `in cell ${where + 1}` : "in the grader's integrity check"})` : undefined;
+    // Cell numbers of the assembled notebook (the preamble is the grader's, not the student's).
+    const stopped = fatal ? `${stopReason(fatal.message)} (in cell ${fatal.cellIndex})` : undefined;
     const testResults: TestResult[] = [];
     let tampered: string | undefined;
     graded.cells.forEach((cell, index) => {
       const original = source.cells.find((c) => c.id !== undefined && c.id === cell.id);
       if (!original || !isTest(original) || cell.cell_type !== 'code') return;
       const name = testName(original, source.cells.indexOf(original));
-      const check = graded.cells[index - 1] as CodeCell;
-      const checkFailure = run.failures.find((f) => f.cellIndex === index - 1);
       const testFailure = run.failures.find((f) => f.cellIndex === index);
-      // A check that could not run (say, `dh` was never imported) flags the submission only when the test after it
-      // passed anyway; a test that failed too earned nothing from whatever stopped the check.
-      const replaced = checkFailure?.message.includes(TAMPERING);
-      if (!tampered && checkFailure && (replaced || (!testFailure && cell.execution_count !== null))) {
-        tampered = replaced
-          ? `${checkFailure.message.slice(checkFailure.message.lastIndexOf(TAMPERING)).split('\n')[0].replace('downhill-harness: ', '')} before the test '${name}'`
-          : `the integrity check before the test '${name}' could not run (${failureLine(checkFailure.message)})`;
+      if (!tampered && testFailure?.message.includes(TAMPERING)) {
+        tampered = `${testFailure.message.slice(testFailure.message.lastIndexOf(TAMPERING)).split('\n')[0].replace('downhill-harness: ', '')} before the test '${name}'`;
         notes.push(`${tampered}: this test and the ones after it earn nothing; a person should look at this submission`);
       }
       const outcome = testOutcome(cell as CodeCell, testFailure, stopped);
-      const counted = tampered && check.execution_count !== null ? { passed: false, reason: `not counted: ${tampered}` } : {};
+      const counted = tampered && cell.execution_count !== null ? { passed: false, reason: `not counted: ${tampered}` } : {};
       testResults.push({
         name,
         hidden: roleOf(original) === 'hidden-tests',
@@ -259,23 +252,18 @@ async function gradeOne(
   }
 }
 
-/** The notebook that runs: the harness's preamble first, and its integrity check before each test cell. */
+/** The notebook that runs: the harness's preamble first, and its integrity check at the start of each test cell. */
 function withHarness(notebook: Notebook, source: Notebook, harness: Harness): Notebook {
   const cells: Cell[] = [harness.preamble];
   for (const cell of notebook.cells) {
     const original = source.cells.find((c) => c.id !== undefined && c.id === cell.id);
-    if (original && isTest(original)) cells.push(harness.integrityCheck(testName(original, source.cells.indexOf(original))));
-    cells.push(cell);
+    cells.push(original && isTest(original) ? { ...cell, source: asLines(harness.guard + joined(cell.source)) } : cell);
   }
   return { ...notebook, cells };
 }
 
 /** The kernel's line where it cut a cell's output (DOWNHILL_MAX_CELL_OUTPUT_BYTES, DOWNHILL_MAX_OUTPUT_BYTES). */
 const OUTPUT_TRUNCATED = /output truncated after \d+ bytes/;
-
-function failureLine(message: string): string {
-  return withoutErrorName(message.split('\n').find((l) => l.trim()) ?? message);
-}
 
 /** Why a run stopped, in a line: the sandbox supervisor's account (a memory stop), else the first line of the failure. */
 function stopReason(message: string): string {

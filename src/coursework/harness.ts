@@ -2,8 +2,8 @@ import { randomBytes } from 'crypto';
 import { CodeCell, codeCell } from '../notebook/nbformat';
 
 /**
- * The grader's own cells in a graded notebook: a preamble that runs before any
- * student code, and an integrity check before each test cell.
+ * The grader's own code in a graded notebook: a preamble cell that runs before any
+ * student code, and an integrity check at the start of each test cell.
  *
  * The preamble captures what the tests rely on (the `dh.check` functions and the
  * `downhill` module, `vm` (which tslab runs every cell through), `Promise`,
@@ -13,9 +13,9 @@ import { CodeCell, codeCell } from '../notebook/nbformat';
  * defines, as a global that cannot be replaced or deleted, a check that compares
  * what is there now with what was captured, with property descriptors read through
  * the captured `Reflect`, so that getters and proxies do not pass for the original.
- * The integrity cell calls that check with the `dh` the test cells will see, and
- * throws, naming what was replaced, when anything was: the runner records the cell
- * as failed, and the grader flags the submission (see grade.ts).
+ * Each test cell starts with a call of that check, with the `dh` the test cell
+ * sees, which throws, naming what was replaced, when anything was: the test fails,
+ * and the grader flags the submission (see grade.ts).
  *
  * This is a tripwire, not a wall: code in the same process can, with enough effort,
  * reach what this does not watch (tslab's own modules through require.cache, say).
@@ -26,8 +26,12 @@ export interface Harness {
   /** A fresh random name for this grading's check (not a secret: it only has to be one no submission declares). */
   nonce: string;
   preamble: CodeCell;
-  /** The integrity cell to run before the test cell `testName`. */
-  integrityCheck(testName: string): CodeCell;
+  /**
+   * The integrity check, one statement on one line: put at the start of a test
+   * cell's first line (so that the line numbers of its errors stay the student's),
+   * it throws before the test runs when anything was replaced.
+   */
+  guard: string;
 }
 
 /** How the message of a failed integrity cell starts. */
@@ -85,11 +89,6 @@ export function createHarness(): Harness {
   return {
     nonce,
     preamble,
-    integrityCheck: (testName: string) =>
-      codeCell(`// downhill grader: integrity check before the test '${testName.replace(/[\r\n]/g, ' ').replace(/\*\//g, '* /')}'
-{
-  const replaced = (globalThis as unknown as Record<string, (d: unknown) => string>)['${nonce}'](dh);
-  if (replaced) throw new Error('${TAMPERING}: ' + replaced);
-}`),
+    guard: `{ const replaced = (globalThis as unknown as Record<string, (d: unknown) => string>)['${nonce}'](dh); if (replaced) throw new Error('${TAMPERING}: ' + replaced); } `,
   };
 }
