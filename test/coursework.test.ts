@@ -374,7 +374,7 @@ describe('coursework: downhill assign', function () {
     it('grades every submission; honest ones get exactly their marks', () => {
       assert.equal(gradeRun.code, 0, gradeRun.stderr);
       assert.equal(Object.keys(results).length, fs.readdirSync(subs).length);
-      for (const name of ['honest-1.ipynb', 'honest-2.ipynb', '-p.ipynb']) assert.deepEqual([name, results[name].score, results[name].status], [name, '10', 'graded']);
+      for (const name of ['honest-1.ipynb', 'honest-2.ipynb', 'honest-chatty.ipynb', '-p.ipynb']) assert.deepEqual([name, results[name].score, results[name].status], [name, '10', 'graded']);
       assert.equal(results['honest-partial.ipynb'].score, '4');
     });
 
@@ -395,8 +395,14 @@ describe('coursework: downhill assign', function () {
       assert.equal(results['hooks-race.ipynb'].score, '0');
       const fake = results['fake-check.ipynb'];
       assert.deepEqual([fake.score, fake.status], ['0', 'flagged']);
-      assert.match(fake.notes, /the submission replaced: dh \(the name the tests use\) before the test 'slope at w = 5 and at the minimum'/);
+      assert.match(fake.notes, /the submission replaced dh \(the name the tests use\) before the test 'slope at w = 5 and at the minimum'/);
       assert.match(page('fake-check.ipynb'), /not counted: the submission replaced/);
+    });
+
+    it('an output flood is cut by the kernel, and the notes say so; its answers still count', () => {
+      assert.deepEqual([results['flood.ipynb'].score, results['flood.ipynb'].status], ['10', 'graded']);
+      assert.match(results['flood.ipynb'].notes, /the output of \d+ cells? (was|were) cut at the output limit/);
+      assert.ok(!/cut at the output limit/.test(results['honest-chatty.ipynb'].notes), '5000 lines are within the limit');
     });
 
     it('a 1 GiB write stops at the scratch folder\'s size; its answers still count; results stay small', () => {

@@ -8,7 +8,7 @@ import { studentVersion } from './assign';
 import { checkAssignment, isTest, pointsOf, roleOf, testName } from './authoring';
 import { feedbackHTML } from './feedback';
 import { gradesCsv as toGradesCsv } from './grades_csv';
-import { Harness, TAMPERING, createHarness } from './harness';
+import { Harness, createHarness, replacedIn } from './harness';
 import { track } from './live_sandboxes';
 import { requireBubblewrap } from './bubblewrap';
 import { createSandbox } from './sandbox';
@@ -223,8 +223,9 @@ async function gradeOne(
       if (!original || !isTest(original) || cell.cell_type !== 'code') return;
       const name = testName(original, source.cells.indexOf(original));
       const testFailure = run.failures.find((f) => f.cellIndex === index);
-      if (!tampered && testFailure?.message.includes(TAMPERING)) {
-        tampered = `${testFailure.message.slice(testFailure.message.lastIndexOf(TAMPERING)).split('\n')[0].replace('downhill-harness: ', '')} before the test '${name}'`;
+      const replaced = testFailure && replacedIn(testFailure.message);
+      if (!tampered && replaced) {
+        tampered = `the submission replaced ${replaced} before the test '${name}'`;
         notes.push(`${tampered}: this test and the ones after it earn nothing; a person should look at this submission`);
       }
       const outcome = testOutcome(cell as CodeCell, testFailure, stopped);
@@ -262,8 +263,8 @@ function withHarness(notebook: Notebook, source: Notebook, harness: Harness): No
   return { ...notebook, cells };
 }
 
-/** The kernel's line where it cut a cell's output (DOWNHILL_MAX_CELL_OUTPUT_BYTES, DOWNHILL_MAX_OUTPUT_BYTES). */
-const OUTPUT_TRUNCATED = /output truncated after \d+ bytes/;
+/** The kernel's line where it cut a cell's output (DOWNHILL_MAX_CELL_OUTPUT_BYTES) or all output (DOWNHILL_MAX_OUTPUT_BYTES). */
+const OUTPUT_TRUNCATED = /^\[downhill\] output (truncated|stopped): /m;
 
 /** Why a run stopped, in a line: the sandbox supervisor's account (a memory stop), else the first line of the failure. */
 function stopReason(message: string): string {

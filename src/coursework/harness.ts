@@ -34,8 +34,13 @@ export interface Harness {
   guard: string;
 }
 
-/** How the message of a failed integrity cell starts. */
+/** How the message of a failed integrity check starts. */
 export const TAMPERING = 'downhill-harness: the submission replaced';
+
+/** What was replaced, from the error line of a failed test cell whose integrity check threw; undefined if it did not. */
+export function replacedIn(message: string): string | undefined {
+  return new RegExp(`^\\s*\\w*Error: ${TAMPERING}: (.*)$`, 'm').exec(message)?.[1];
+}
 
 export function createHarness(): Harness {
   const nonce = `__downhillHarness_${randomBytes(8).toString('hex')}`;
@@ -46,6 +51,7 @@ export function createHarness(): Harness {
   const R = Reflect;
   const descriptor = Reflect.getOwnPropertyDescriptor;
   const freeze = Object.freeze;
+  const CapturedError = Error;
   const setPrototypeOf = Object.setPrototypeOf;
   // Descriptors without a prototype: reading .value or .get of one never reaches a getter a submission put on Object.prototype.
   const own = (owner: object, key: PropertyKey) => {
@@ -76,19 +82,20 @@ export function createHarness(): Harness {
     a === b || (a !== undefined && b !== undefined && a.value === b.value && a.get === b.get && a.set === b.set);
   // Only indexes into arrays made here and string concatenation: a submission may have replaced the array
   // iterator or put setters on Array.prototype, which for-of, destructuring or push would run.
-  const verify = (visibleDh: unknown): string => {
+  const verify = (visibleDh: unknown): void => {
     let list = visibleDh === dh ? '' : 'dh (the name the tests use)';
     for (let i = 0; i < watched.length; i++) {
       const w = watched[i];
       if (!same(own(w[1], w[2]), w[3])) list += (list ? ', ' : '') + w[0];
     }
-    return list;
+    if (list) throw new CapturedError('${TAMPERING}: ' + list);
   };
   R.defineProperty(globalThis, '${nonce}', { value: freeze(verify), writable: false, configurable: false, enumerable: false });
 }`);
   return {
     nonce,
     preamble,
-    guard: `{ const replaced = (globalThis as unknown as Record<string, (d: unknown) => string>)['${nonce}'](dh); if (replaced) throw new Error('${TAMPERING}: ' + replaced); } `,
+    // The message is made by the check, so that it is not in the cell's code (which the kernel quotes with an error).
+    guard: `(globalThis as unknown as Record<string, (d: unknown) => void>)['${nonce}'](dh); `,
   };
 }
