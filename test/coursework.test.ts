@@ -291,7 +291,9 @@ describe('coursework: downhill assign', function () {
     });
   });
 
-  describe('downhill grade: hostile submissions among honest ones (--jobs 2, bubblewrap sandbox)', () => {
+  describe('downhill grade: hostile submissions among honest ones (--jobs 2, bubblewrap sandbox)', function () {
+    // 17 submissions, two at a time: minutes on a busy 2-core machine.
+    this.timeout(900000);
     const work = tempDir('downhill-hostile-test-');
     const subs = path.join(work, 'submissions');
     const grades = path.join(work, 'grades');
