@@ -1,9 +1,10 @@
 import { strict as assert } from 'assert';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { stubSolutions } from '../src/coursework/authoring';
 import { Notebook, asLines, codeCell, joined, newNotebook, readNotebook, serializeNotebook, tagsOf } from '../src/notebook/nbformat';
-import { ROOT, cli, tempDir } from './helpers/notebooks';
+import { CLI, ROOT, cli, tempDir } from './helpers/notebooks';
 import { expectDownhillError } from './helpers/setup';
 
 const SOURCE = path.join(ROOT, 'examples', 'coursework', 'descent-exercise.ipynb');
@@ -35,6 +36,17 @@ function save(dir: string, name: string, nb: Notebook): string {
   return file;
 }
 
+/** Processes whose command line names a folder under `dir` (a sandbox's kernel, supervisor or bubblewrap). */
+function kernelsFrom(dir: string): number[] {
+  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir + '/');
+    } catch {
+      return false;
+    }
+  });
+}
+
 function readCsv(file: string): Record<string, string>[] {
   const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
   const split = (line: string) => (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((f) => f.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, header.split(',').length);
@@ -59,6 +71,7 @@ describe('coursework: bad usage', () => {
       [['grade', '--source', SOURCE, '--out', 'x'], /no submission given/],
       [['grade', '--source', SOURCE, 'a.ipynb', '--out', 'x', '--jobs', '0'], /--jobs must be a whole number >= 1, got 0/],
       [['grade', '--source', SOURCE, 'a.ipynb', '--out', 'x', '--memory', 'lots'], /--memory must be a positive number, got lots/],
+      [['grade', '--source', SOURCE, '--out', 'x', '--'], /no submission given/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args);
@@ -275,6 +288,194 @@ describe('coursework: downhill assign', function () {
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stdout, new RegExp(`graded 1, kept ${files.length - 1} already graded`));
       assert.equal(readCsv(path.join(grades, 'grades.csv')).find((r) => r.submission.endsWith('untouched.ipynb'))!.score, '10');
+    });
+  });
+
+  describe('downhill grade: hostile submissions among honest ones (--jobs 2, bubblewrap sandbox)', function () {
+    // 17 submissions, two at a time: minutes on a busy 2-core machine.
+    this.timeout(900000);
+    const work = tempDir('downhill-hostile-test-');
+    const subs = path.join(work, 'submissions');
+    const grades = path.join(work, 'grades');
+    // The grader's own temporary folder: the sandboxes' folders go there, so that the test can see that none is left.
+    const graderTmp = path.join(work, 'tmp');
+    const escaped = path.join(work, 'escaped.txt');
+    let results: Record<string, Record<string, string>>;
+    let feedback: Record<string, string>;
+    let gradeRun: { code: number; stdout: string; stderr: string };
+    const answersWith = (extra: string) => ({ ...MODEL_ANSWERS, slope: `${extra}\n  return 2 * (w - 2);` });
+
+    before(async () => {
+      fs.mkdirSync(subs);
+      fs.mkdirSync(graderTmp);
+      // A native addon whose constructor would leave a mark and say so on stdout, built here.
+      const addonSource = path.join(work, 'escape.c');
+      fs.writeFileSync(addonSource, `#include <stdio.h>\n__attribute__((constructor)) static void escape(void) { FILE *f = fopen(${JSON.stringify(escaped)}, "w"); if (f) fclose(f); FILE *g = fopen("/proc/self/cwd/ran.txt", "w"); if (g) fclose(g); }\n`);
+      execFileSync('gcc', ['-shared', '-fPIC', '-o', path.join(work, 'escape.node'), addonSource]);
+      const addon = fs.readFileSync(path.join(work, 'escape.node')).toString('base64');
+
+      save(subs, 'honest-1.ipynb', submission(handedOut, MODEL_ANSWERS));
+      save(subs, 'honest-2.ipynb', submission(handedOut, MODEL_ANSWERS));
+      save(subs, 'honest-partial.ipynb', submission(handedOut, { slope: MODEL_ANSWERS.slope, chooseLearningRate: MODEL_ANSWERS.chooseLearningRate }));
+      save(subs, 'honest-chatty.ipynb', submission(handedOut, { ...MODEL_ANSWERS, descend: `for (let i = 0; i < 5000; i++) console.log('step ' + i);\n  ${MODEL_ANSWERS.descend}` }));
+      save(subs, 'native-addon.ipynb', submission(handedOut, answersWith([
+        "const fs = require('fs');",
+        `fs.writeFileSync('escape.node', Buffer.from('${addon}', 'base64'));`,
+        "try { process.dlopen({ exports: {} } as any, process.cwd() + '/escape.node'); } catch (e) { console.log('addon refused: ' + (e as Error).message); }",
+        "console.log(fs.existsSync('ran.txt') ? 'ADDON RAN' : 'addon did not run');",
+      ].join('\n  '))));
+      save(subs, 'signals.ipynb', submission(handedOut, answersWith([
+        "console.log('parent ' + process.ppid + ', me ' + process.pid);",
+        "for (const pid of [process.ppid, -1, 1, 2, 3]) for (const sig of ['SIGUSR1', 'SIGKILL'] as const) { try { if (pid !== 0 && pid !== process.pid) process.kill(pid, sig); } catch (e) { console.log(`kill ${pid} ${sig}: ${(e as any).code}`); } }",
+      ].join('\n  '))));
+      save(subs, 'hooks-vm.ipynb', submission(handedOut, {
+        slope: "const vm = require('vm');\n  const run = vm.runInThisContext;\n  try { vm.runInThisContext = (code: string, ...rest: any[]) => run(code.replace(/dh\\.check\\.\\w+\\(/g, '(() => undefined)('), ...rest); } catch (e) { console.log('vm: ' + (e as Error).message); }\n  return 0;",
+      }));
+      save(subs, 'hooks-race.ipynb', submission(handedOut, {
+        slope: "try { (Promise as any).race = () => Promise.resolve(); } catch (e) { console.log('race: ' + (e as Error).message); }\n  return 0;",
+      }));
+      save(subs, 'fake-check.ipynb', submission(handedOut, { slope: 'return 0;' }, (nb) => {
+        const fake = "const dh = { check: new Proxy({}, { get: () => () => undefined }) } as any;";
+        nb.cells.splice(3, 0, { ...codeCell(fake), id: 'fake-dh' });
+      }));
+      save(subs, 'flood.ipynb', submission(handedOut, answersWith("const line = 'x'.repeat(1023) + '\\n';\n  for (let i = 0; i < 64 * 1024; i++) process.stdout.write(line);")));
+      save(subs, 'writes-1gib.ipynb', submission(handedOut, answersWith([
+        "const fs = require('fs');",
+        "const mb = Buffer.alloc(1 << 20, 1);",
+        "let written = 0;",
+        "try { const fd = fs.openSync('big.bin', 'w'); for (let i = 0; i < 1024; i++) { fs.writeSync(fd, mb); written++; } } catch (e) { console.log('stopped at ' + written + ' MiB: ' + (e as any).code); }",
+      ].join('\n  '))));
+      save(subs, 'no-ids-extra-cell.ipynb', submission(handedOut, MODEL_ANSWERS, (nb) => {
+        for (const c of nb.cells) delete c.id;
+        nb.cells.splice(6, 0, codeCell("console.log('my own cell');"));
+      }));
+      save(subs, 'duplicated-id.ipynb', submission(handedOut, MODEL_ANSWERS, (nb) => {
+        const stub = handedOut.cells.find((c) => joined(c.source).includes('function slope('))!;
+        nb.cells.splice(nb.cells.findIndex((c) => c.id === stub.id) + 1, 0, structuredClone(stub));
+      }));
+      save(subs, 'recreated-cells.ipynb', submission(handedOut, MODEL_ANSWERS, (nb) => {
+        nb.cells.forEach((c, i) => {
+          if (joined(c.source).includes('function ')) c.id = `recreated-${i}`;
+        });
+      }));
+      save(subs, '=HYPERLINK("evil")+1.ipynb', submission(handedOut, { slope: MODEL_ANSWERS.slope }));
+      save(subs, '-p.ipynb', submission(handedOut, MODEL_ANSWERS));
+
+      const files = fs.readdirSync(subs).sort();
+      gradeRun = await cli(['grade', '--source', SOURCE, '--out', grades, '--jobs', '2', '--timeout', '20', '--memory', '900', '--', ...files], {
+        cwd: subs, timeoutMs: 900000, env: { TMPDIR: graderTmp },
+      });
+      results = Object.fromEntries(readCsv(path.join(grades, 'grades.csv')).map((r) => [path.basename(r.submission.replace(/^'/, '')), r]));
+      feedback = Object.fromEntries(
+        fs.readdirSync(path.join(grades, 'feedback')).map((f) => [f.replace(/-[0-9a-f]{8}\.html$/, ''), fs.readFileSync(path.join(grades, 'feedback', f), 'utf8')]),
+      );
+    });
+
+    const page = (name: string) => feedback[name.replace(/\.ipynb$/, '').replace(/[^\w.-]+/g, '_')];
+
+    it('grades every submission; honest ones get exactly their marks', () => {
+      assert.equal(gradeRun.code, 0, gradeRun.stderr);
+      assert.equal(Object.keys(results).length, fs.readdirSync(subs).length);
+      for (const name of ['honest-1.ipynb', 'honest-2.ipynb', 'honest-chatty.ipynb', '-p.ipynb']) assert.deepEqual([name, results[name].score, results[name].status], [name, '10', 'graded']);
+      assert.equal(results['honest-partial.ipynb'].score, '4');
+    });
+
+    it("a native addon written to the scratch folder cannot be loaded (noexec): nothing of it runs", () => {
+      assert.equal(results['native-addon.ipynb'].score, '10');
+      assert.match(page('native-addon.ipynb'), /addon refused: .*(failed to map segment|[Oo]peration not permitted|[Pp]ermission denied)/);
+      assert.match(page('native-addon.ipynb'), /addon did not run/);
+      assert.ok(!fs.existsSync(escaped));
+    });
+
+    it('signals reach nothing outside the sandbox (its own PID namespace): the grader keeps going', () => {
+      assert.equal(results['signals.ipynb'].score, '10');
+      assert.match(page('signals.ipynb'), /parent 0, me 1/);
+    });
+
+    it('hooks on vm and Promise.race have no effect, and replacing dh is flagged, never rewarded', () => {
+      assert.equal(results['hooks-vm.ipynb'].score, '0');
+      assert.equal(results['hooks-race.ipynb'].score, '0');
+      const fake = results['fake-check.ipynb'];
+      assert.deepEqual([fake.score, fake.status], ['0', 'flagged']);
+      assert.match(fake.notes, /the submission replaced dh \(the name the tests use\) before the test 'slope at w = 5 and at the minimum'/);
+      assert.match(page('fake-check.ipynb'), /not counted: the submission replaced/);
+    });
+
+    it('an output flood is cut by the kernel, and the notes say so; its answers still count', () => {
+      assert.deepEqual([results['flood.ipynb'].score, results['flood.ipynb'].status], ['10', 'graded']);
+      assert.match(results['flood.ipynb'].notes, /the output of \d+ cells? (was|were) cut at the output limit/);
+      assert.ok(!/cut at the output limit/.test(results['honest-chatty.ipynb'].notes), '5000 lines are within the limit');
+    });
+
+    it('a 1 GiB write stops at the scratch folder\'s size; its answers still count; results stay small', () => {
+      assert.equal(results['writes-1gib.ipynb'].score, '10');
+      assert.match(page('writes-1gib.ipynb'), /stopped at 6[45] MiB: (ENOSPC|EFBIG)/);
+      for (const f of fs.readdirSync(path.join(grades, 'results'))) assert.ok(fs.statSync(path.join(grades, 'results', f)).size < 1 << 20, `${f} is small`);
+    });
+
+    it('cells are matched without ids, with a duplicated id, and re-created with new ids; the notes say how', () => {
+      for (const name of ['no-ids-extra-cell.ipynb', 'duplicated-id.ipynb', 'recreated-cells.ipynb']) assert.equal(results[name].score, '10', name);
+      assert.match(results['no-ids-extra-cell.ipynb'].notes, /cells without a usable id .* were matched to the handout by content/);
+      assert.match(results['no-ids-extra-cell.ipynb'].notes, /1 cell of the submission matched no handed-out cell/);
+      assert.match(results['duplicated-id.ipynb'].notes, /appears 2 times in the submission/);
+      assert.match(results['duplicated-id.ipynb'].notes, /untouched copy .* left out/);
+      assert.match(results['recreated-cells.ipynb'].notes, /matched to the handout by content/);
+    });
+
+    it('grades.csv neutralises fields a spreadsheet would read as formulas; -- let a file named -p.ipynb through', () => {
+      const csv = fs.readFileSync(path.join(grades, 'grades.csv'), 'utf8');
+      assert.ok(csv.includes(`"'=HYPERLINK(""evil"")+1.ipynb"`), csv);
+      assert.ok(csv.split('\n').some((l) => l.startsWith("'-p.ipynb,10,")), csv);
+      assert.ok(!/^[=+@-]/m.test(csv.split('\n').slice(1).join('\n')));
+    });
+
+    it('leaves no sandbox folder or kernel behind', () => {
+      assert.deepEqual(fs.readdirSync(graderTmp), []);
+      assert.equal(kernelsFrom(graderTmp).length, 0);
+    });
+  });
+
+  describe('downhill grade: the sandbox is required, limits key resume, nothing is left on SIGTERM', () => {
+    const work = tempDir('downhill-grade-infra-');
+    const model = path.join(work, 'model.ipynb');
+    before(() => save(work, 'model.ipynb', submission(handedOut, MODEL_ANSWERS)));
+
+    it('refuses to grade without bubblewrap, and says what to do; --unsafe-no-sandbox grades under the permission model', async () => {
+      const r = await cli(['grade', '--source', SOURCE, model, '--out', path.join(work, 'refused')], { env: { DOWNHILL_BWRAP: '/nonexistent/bwrap' } });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /bubblewrap sandbox, which cannot run here/);
+      assert.match(r.stderr, /apt-get install bubblewrap.*--unsafe-no-sandbox/s);
+      assert.ok(!fs.existsSync(path.join(work, 'refused', 'grades.csv')));
+      const unsafe = await cli(['grade', '--source', SOURCE, model, '--out', path.join(work, 'unsafe'), '--unsafe-no-sandbox'], { env: { DOWNHILL_BWRAP: '/nonexistent/bwrap' }, timeoutMs: 300000 });
+      assert.equal(unsafe.code, 0, unsafe.stderr);
+      assert.equal(readCsv(path.join(work, 'unsafe', 'grades.csv'))[0].score, '10');
+    });
+
+    it('resume grades again when --timeout or --memory changed', async () => {
+      const out = path.join(work, 'resume');
+      const first = await cli(['grade', '--source', SOURCE, model, '--out', out, '--timeout', '30'], { timeoutMs: 300000 });
+      assert.match(first.stdout, /graded 1, kept 0/);
+      const same = await cli(['grade', '--source', SOURCE, model, '--out', out, '--timeout', '30'], { timeoutMs: 300000 });
+      assert.match(same.stdout, /graded 0, kept 1/);
+      const changed = await cli(['grade', '--source', SOURCE, model, '--out', out, '--timeout', '31'], { timeoutMs: 300000 });
+      assert.match(changed.stdout, /graded 1, kept 0/);
+    });
+
+    it('a grader stopped by SIGTERM mid-run leaves no kernel and no sandbox folder', async () => {
+      const tmp = path.join(work, 'tmp-sigterm');
+      fs.mkdirSync(tmp);
+      const slow = save(work, 'slow.ipynb', submission(handedOut, { ...MODEL_ANSWERS, descend: 'while (true) {}' }));
+      const grader = spawn(process.execPath, [CLI, 'grade', '--source', SOURCE, slow, '--out', path.join(work, 'sigterm'), '--timeout', '60'], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => grader.on('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 120000;
+      while (kernelsFrom(tmp).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(kernelsFrom(tmp).length > 0, 'a kernel started');
+      await new Promise((r) => setTimeout(r, 3000));
+      grader.kill('SIGTERM');
+      assert.equal(await exited, 143);
+      for (let i = 0; i < 20 && kernelsFrom(tmp).length; i++) await new Promise((r) => setTimeout(r, 250));
+      assert.deepEqual(kernelsFrom(tmp), []);
+      assert.deepEqual(fs.readdirSync(tmp), []);
     });
   });
 });

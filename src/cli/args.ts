@@ -19,11 +19,18 @@ export interface ParsedArgs {
   pairs: Map<string, [string, string][]>;
 }
 
-/** Parses `args` by `spec`; `--name=value` works too. Unknown options are errors naming the command's usage. */
+/**
+ * Parses `args` by `spec`; `--name=value` works too. Unknown options are errors naming the command's usage.
+ * `--` ends the options: every argument after it is positional (a file named `-p.ipynb`).
+ */
 export function parseArgs(args: string[], spec: ArgSpec, usage: string): ParsedArgs {
   const out: ParsedArgs = { positional: [], flags: new Set(), options: new Map(), pairs: new Map() };
   for (let i = 0; i < args.length; i++) {
     let arg = args[i];
+    if (arg === '--') {
+      out.positional.push(...args.slice(i + 1));
+      break;
+    }
     let inline: string | undefined;
     if (arg.startsWith('--') && arg.includes('=')) [arg, inline] = [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)];
     if (spec.flags?.includes(arg)) out.flags.add(arg);

@@ -1,19 +1,21 @@
 import { Cell, CodeCell, Notebook, joined } from '../notebook/nbformat';
 import type { CellFailure } from '../notebook/runner';
 import { isTest, roleOf, sourceHash, testName } from './authoring';
+import { matchCells } from './cell_matching';
 
 /**
  * The notebook that is graded: the source's cells in the source's order, with the
  * tests (visible and hidden) always taken from the source, and everything else
  * from the submission. A test cell a student deleted or edited is put back as the
  * instructor wrote it, and the notes say so; a cell the student deleted runs as
- * handed out; cells the student added run where they were added.
+ * handed out; cells the student added run where they were added. Which submitted
+ * cell is which handed-out one: see cell_matching.ts.
  */
 export function assemble(source: Notebook, submission: Notebook, handedOut: Notebook): { notebook: Notebook; notes: string[] } {
   const notes: string[] = [];
   const sourceIds = new Set(source.cells.map((c) => c.id));
   const handedOutById = new Map(handedOut.cells.map((c) => [c.id, c]));
-  const submitted = matchIds(submission, handedOut, notes);
+  const submitted = matchCells(submission, handedOut, notes);
   const byId = new Map(submitted.filter((c) => c.id && sourceIds.has(c.id)).map((c) => [c.id, c]));
 
   // Cells the student added, grouped after the source cell they follow.
@@ -44,23 +46,6 @@ export function assemble(source: Notebook, submission: Notebook, handedOut: Note
     cells.push(...(added.get(original.id) ?? []));
   });
   return { notebook: { ...structuredClone(source), cells }, notes };
-}
-
-/**
- * Jupyter keeps cell ids, so a submission's cells are matched to the source by id.
- * A submission saved without ids (an old front end) is matched by position when it
- * has as many cells as were handed out.
- */
-function matchIds(submission: Notebook, handedOut: Notebook, notes: string[]): Cell[] {
-  const cells = submission.cells.map((c) => structuredClone(c));
-  if (cells.some((c) => c.id)) return cells;
-  if (cells.length === handedOut.cells.length) {
-    cells.forEach((c, i) => (c.id = handedOut.cells[i].id));
-    notes.push('the submission has no cell ids (an old Jupyter?); its cells were matched by position');
-  } else {
-    notes.push('the submission has no cell ids and a different number of cells than handed out; only the tests could be placed');
-  }
-  return cells;
 }
 
 /** A copy with no outputs: nothing a student saved in a cell's outputs counts. */
@@ -97,7 +82,9 @@ export function testOutcome(cell: CodeCell, failure: CellFailure | undefined, st
 /** The useful lines of a failure: a check's claim and detail, else the last error line, else the first lines. */
 function failureReason(f: CellFailure): string {
   const lines = f.message.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim());
-  const check = lines.findIndex((l) => l.includes('check failed:'));
+  // The error's own line ("CheckError: check failed: ..."), not a source line Node may quote above it.
+  const thrown = lines.findIndex((l) => /^\s*[A-Za-z]*Error: check failed:/.test(l));
+  const check = thrown >= 0 ? thrown : lines.findIndex((l) => l.includes('check failed:'));
   if (check >= 0) return [lines[check].slice(lines[check].indexOf('check failed:')), ...lines.slice(check + 1, check + 3).filter((l) => !/^\s+at /.test(l))].join('\n');
   const errors = lines.filter((l) => /^\s*[A-Za-z]*Error: /.test(l));
   if (errors.length) return withoutErrorName(errors[errors.length - 1]);
