@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { stubSolutions } from '../src/coursework/authoring';
 import { Notebook, asLines, codeCell, joined, newNotebook, readNotebook, serializeNotebook, tagsOf } from '../src/notebook/nbformat';
@@ -292,7 +293,7 @@ describe('coursework: downhill assign', function () {
   });
 
   describe('downhill grade: hostile submissions among honest ones (--jobs 2, bubblewrap sandbox)', function () {
-    // 17 submissions, two at a time: minutes on a busy 2-core machine.
+    // 18 submissions, two at a time: minutes on a busy 2-core machine.
     this.timeout(900000);
     const work = tempDir('downhill-hostile-test-');
     const subs = path.join(work, 'submissions');
@@ -303,6 +304,7 @@ describe('coursework: downhill assign', function () {
     let results: Record<string, Record<string, string>>;
     let feedback: Record<string, string>;
     let gradeRun: { code: number; stdout: string; stderr: string };
+    let secretServer: net.Server;
     const answersWith = (extra: string) => ({ ...MODEL_ANSWERS, slope: `${extra}\n  return 2 * (w - 2);` });
 
     before(async () => {
@@ -360,6 +362,21 @@ describe('coursework: downhill assign', function () {
       }));
       save(subs, '=HYPERLINK("evil")+1.ipynb', submission(handedOut, { slope: MODEL_ANSWERS.slope }));
       save(subs, '-p.ipynb', submission(handedOut, MODEL_ANSWERS));
+      // A server of the grader's machine on loopback (as every Jupyter kernel's ports are), and a submission that looks for it.
+      secretServer = net.createServer((socket) => socket.end('the secret\n'));
+      await new Promise<void>((resolve) => secretServer.listen(0, '127.0.0.1', resolve));
+      const port = (secretServer.address() as net.AddressInfo).port;
+      save(subs, 'sniffer.ipynb', submission(handedOut, answersWith('console.log((globalThis as any).heard);'), (nb) => {
+        nb.cells.splice(1, 0, codeCell([
+          "import * as net from 'net';",
+          `const heard = await new Promise<string>((resolve) => {`,
+          `  const s = net.connect(${port}, '127.0.0.1', () => s.once('data', (d) => resolve('CONNECTED: ' + d)));`,
+          "  s.on('error', (e) => resolve('no network: ' + (e as any).code));",
+          "  setTimeout(() => resolve('no network: timed out'), 3000);",
+          '});',
+          '(globalThis as any).heard = heard;',
+        ].join('\n')));
+      }));
 
       const files = fs.readdirSync(subs).sort();
       gradeRun = await cli(['grade', '--source', SOURCE, '--out', grades, '--jobs', '2', '--timeout', '20', '--memory', '900', '--', ...files], {
@@ -371,7 +388,16 @@ describe('coursework: downhill assign', function () {
       );
     });
 
+    after(() => secretServer?.close());
+
     const page = (name: string) => feedback[name.replace(/\.ipynb$/, '').replace(/[^\w.-]+/g, '_')];
+
+    it('has no network: a server on the grader\'s loopback (where TCP kernels listen) cannot be reached; its answers count', () => {
+      assert.equal(results['sniffer.ipynb'].score, '10');
+      const text = page('sniffer.ipynb');
+      assert.match(text, /no network: (ECONNREFUSED|ENETUNREACH|EACCES|EPERM|timed out)/);
+      assert.doesNotMatch(text, /CONNECTED|the secret/);
+    });
 
     it('grades every submission; honest ones get exactly their marks', () => {
       assert.equal(gradeRun.code, 0, gradeRun.stderr);

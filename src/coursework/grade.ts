@@ -195,13 +195,16 @@ async function gradeOne(
   const harness = createHarness();
   const graded = withHarness(notebook, source, harness);
   const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
-  const sandbox = createSandbox({ isolation: options.unsafeNoSandbox ? 'permission-model' : 'bubblewrap', memoryMiB, shareNetwork: true });
+  // Under bubblewrap the kernel has no network at all: it talks to the grader over Unix sockets in its own folder.
+  const isolation = options.unsafeNoSandbox ? 'permission-model' : 'bubblewrap';
+  const sandbox = createSandbox({ isolation, memoryMiB, shareNetwork: isolation !== 'bubblewrap' });
   const release = track(sandbox);
   try {
     const run = await executeNotebook(graded, {
       launch: sandbox.launch,
       cwd: sandbox.scratch,
       connectionDir: sandbox.connectionDir,
+      transport: isolation === 'bubblewrap' ? 'ipc' : 'tcp',
       env: sandbox.env,
       inheritEnv: false,
       allowErrors: true,

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { DownhillError } from '../errors';
 import { installedKernels } from '../kernel/jupyter_paths';
 import { KERNEL_NAME, kernelSpec } from '../kernel/kernelspec';
-import { ExecuteOutcome, Kernel, KernelLaunch } from './kernel_client';
+import { ExecuteOutcome, Kernel, KernelLaunch, Transport } from './kernel_client';
 import { CodeCell, ErrorOutput, Notebook, Output, joined } from './nbformat';
 import { injectParameters } from './parameters';
 import { RawMessage, isMessage } from '../jupyter/messages';
@@ -29,8 +29,10 @@ export interface RunOptions {
   label?: string;
   /** Start this kernel command instead of looking one up by name (e.g. a sandboxed one). */
   launch?: KernelLaunch;
-  /** Where the kernel's connection file goes (default: the temporary folder). */
+  /** Where the kernel's connection file goes (default: the temporary folder); with the ipc transport, its sockets too. */
   connectionDir?: string;
+  /** How the runner and the kernel talk: 'tcp' on loopback (default) or 'ipc' (Unix sockets; for a kernel without network). */
+  transport?: Transport;
   /** Kill the kernel when its resident memory exceeds this many MiB (checked every 100 ms). */
   memoryLimitMiB?: number;
   /** A limit in seconds for the whole notebook: each cell gets what is left of it. */
@@ -174,7 +176,7 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
     cell.outputs = [];
     cell.execution_count = null;
   }
-  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env, inheritEnv: options.inheritEnv, connectionDir: options.connectionDir });
+  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env, inheritEnv: options.inheritEnv, connectionDir: options.connectionDir, transport: options.transport });
   const watchdog = options.memoryLimitMiB ? watchMemory(kernel, options.memoryLimitMiB) : undefined;
   const deadline = options.totalTimeoutSeconds ? started + options.totalTimeoutSeconds * 1000 : Infinity;
   const kernelStartSeconds = (performance.now() - started) / 1000;
