@@ -129,6 +129,30 @@ describe('plot: figure builders', function () {
     assert.match(fig.warnings![0], /diverging diverged/);
   });
 
+  it('comparisonBars titles the y axis with its metric, also for { name: value }', () => {
+    const record = dh.plot.comparisonBars({ cpu: 3, wasm: 12 }, { metric: 'GFLOP/s' });
+    assert.equal((record.layout.yaxis as { title: { text: string } }).title.text, 'GFLOP/s');
+    assert.match((record.layout.title as { text: string }).text, /GFLOP\/s/);
+    const unnamed = dh.plot.comparisonBars({ cpu: 3, wasm: 12 });
+    assert.equal((unnamed.layout.yaxis as { title: { text: string } }).title.text, '', 'no made-up finalLoss');
+    const table = dh.plot.comparisonBars(m.comparison.table);
+    assert.equal((table.layout.yaxis as { title: { text: string } }).title.text, 'finalLoss');
+  });
+
+  it('long titles wrap at spaces to fit the figure, with room made above the plot', () => {
+    const long = 'matMul 1024 × 1024: GFLOP/s per backend (higher is faster), measured on this machine with every backend';
+    const fig = dh.plot.comparisonBars({ cpu: 3, wasm: 12 }, { metric: 'GFLOP/s', title: long });
+    const text = (fig.layout.title as { text: string }).text;
+    assert.ok(text.includes('<br>'), text);
+    assert.equal(text.replace(/<br>/g, ' '), long);
+    assert.ok(Number((fig.layout.margin as { t: number }).t) > 70);
+    const short = dh.plot.comparisonBars({ cpu: 3 }, { title: 'Short' });
+    assert.equal((short.layout.title as { text: string }).text, 'Short');
+    assert.equal((short.layout.margin as { t: number }).t, 70);
+    const marked = dh.plot.comparisonBars({ cpu: 3 }, { title: `<b>${long}</b>` });
+    assert.equal((marked.layout.title as { text: string }).text, `<b>${long}</b>`, 'markup is left alone');
+  });
+
   it('bad input: empty histories, mismatched series, a range with no finite value', async () => {
     await expectDownhillError(() => dh.plot.lossCurve([]), /no training history given/);
     await expectDownhillError(() => dh.plot.lossCurve(new dh.History('nothing')), /history 'nothing' is empty/);
@@ -188,6 +212,7 @@ describe('plot: every figure kind renders in headless Chromium', function () {
     ['weight-images', () => dh.plot.weightImages(m.softmax.params.w), (r) => assert.equal(r.heatmaps, 1)],
     ['confusion-matrix', () => dh.plot.confusionMatrix(m.classes.predicted, m.classes.actual), (r) => assert.equal(r.heatmaps, 1)],
     ['comparison-bars', () => dh.plot.comparisonBars(m.comparison.table), (r) => assert.equal(r.bars, 3)],
+    ['comparison-bars-gflops', () => dh.plot.comparisonBars({ cpu: 3.2, wasm: 11.8, webgpu: 240 }, { metric: 'GFLOP/s', logY: true, title: 'matMul 1024 × 1024: GFLOP/s per backend (higher is faster)' }), (r) => assert.equal(r.bars, 3)],
     ['histogram', () => dh.plot.histogram({ w: m.softmax.params.w, b: m.softmax.params.b }), (r) => assert.ok(r.bars > 10)],
     ['lr-range-test', () => dh.plot.lrRangeTestChart(m.rangeTest), (r) => assert.equal(r.scatter, 2)],
     ['gaps-warning', () => dh.plot.lineChart({ loss: [3, 2, NaN, 1, 0.5] }), (r) => assert.equal(r.scatter, 1)],
@@ -208,6 +233,22 @@ describe('plot: every figure kind renders in headless Chromium', function () {
       }
     });
   }
+
+  it('a long title is drawn whole, inside the figure', async () => {
+    const fig = dh.plot.contour(m.rosenbrock, { 'sgd with momentum 0.9': m.paths.sgd, 'adam with lr 0.05 and default betas': m.paths.adam }, { title: 'sgd with momentum 0.9 vs adam with lr 0.05 and default betas on quadratic (condition number 100)' });
+    const report = await openPage(browser, dh.toHTML(fig), 'long-title');
+    try {
+      const box = await report.page.evaluate(() => {
+        const t = document.querySelector('.gtitle')!.getBoundingClientRect();
+        const svg = document.querySelector('.main-svg')!.getBoundingClientRect();
+        return { left: t.left - svg.left, right: t.right - svg.left, width: svg.width };
+      });
+      assert.ok(box.left >= 0 && box.right <= box.width, `title from ${box.left} to ${box.right} in ${box.width} px`);
+      assert.match((await report.page.textContent('.gtitle')) ?? '', /condition number 100\)/);
+    } finally {
+      await report.page.close();
+    }
+  });
 
   it('a warning is visible on the drawn chart', async () => {
     const report = await openPage(browser, dh.toHTML(dh.plot.lineChart({ loss: [3, NaN, 1] })), 'warning-visible');
