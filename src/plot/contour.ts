@@ -108,15 +108,8 @@ function prepare(where: string, landscape: Landscape, runs: Runs | undefined, op
   return { grid, range, markers, layout, paths, warnings, plotHeight };
 }
 
-/** At most `max` points of a long path (start and end kept), to keep figures light. */
-function thin(path: number[][], max = 1500): number[][] {
-  if (path.length <= max) return path;
-  const every = Math.ceil(path.length / max);
-  return path.filter((_, i) => i % every === 0 || i === path.length - 1);
-}
-
 function pathTraces(name: string, path: number[][], i: number): Trace[] {
-  const p = thin(path);
+  const p = pathSoFar(path, path.length - 1, 1500); // at most 1500 points, to keep figures light
   return [
     {
       type: 'scatter', mode: p.length <= 200 ? 'lines+markers' : 'lines', name, x: p.map((q) => q[0]), y: p.map((q) => q[1]),
