@@ -395,6 +395,7 @@ describe('plot: animated figures keep their landscape, legends and final state',
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${ARTIFACTS}/screenshots/regression-animated-after-play.png` });
       const lastFrame = fig.frames![fig.frames!.length - 1];
+      assert.deepEqual(Object.keys(lastFrame.data[0]).sort(), ['name', 'y'], 'a frame sends only the legend name and the line');
       assert.deepEqual((await legend())[1], lastFrame.data[0].name, 'the legend names the last line');
       assert.notDeepEqual(await legend(), legend0);
       assert.notEqual(await title(), title0);

@@ -63,9 +63,10 @@ export function regression(data: DataInput, fits: Record<string, Line> | History
   const yRange = [Math.min(yLo, ...lineYs) - 0.05 * span, Math.max(yHi, ...lineYs) + 0.05 * span];
   const titleAt = (step: number) => ({ title: { text: `The fitted line during training: ${labelOf(step)}` } });
   // The legend names the line's equation, so each frame redraws (cheap: two traces).
-  const frames: Frame[] = shown.map((step) => ({
-    name: labelOf(step), data: [lineTrace(fits.label, { w: path[step][0], b: path[step][1] }, 0)], traces: [1], layout: titleAt(step),
-  }));
+  const frames: Frame[] = shown.map((step) => {
+    const { name, y } = lineTrace(fits.label, { w: path[step][0], b: path[step][1] }, 0);
+    return { name: labelOf(step), data: [{ name, y }], traces: [1], layout: titleAt(step) }; // only what changes
+  });
   return makeFigure(
     [points, lineTrace(fits.label, { w: path[0][0], b: path[0][1] }, 0)],
     {
