@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
 import type { Browser } from 'playwright-core';
 import * as dh from '../src';
-import { openPage, startBrowser } from './helpers/browser';
+import { ARTIFACTS, openPage, startBrowser } from './helpers/browser';
 import { expectDownhillError, initRuntime } from './helpers/setup';
 
 const X = [1, 2, 3, 4];
@@ -128,6 +129,30 @@ describe('plot: figure builders', function () {
     assert.match(fig.warnings![0], /diverging diverged/);
   });
 
+  it('comparisonBars titles the y axis with its metric, also for { name: value }', () => {
+    const record = dh.plot.comparisonBars({ cpu: 3, wasm: 12 }, { metric: 'GFLOP/s' });
+    assert.equal((record.layout.yaxis as { title: { text: string } }).title.text, 'GFLOP/s');
+    assert.match((record.layout.title as { text: string }).text, /GFLOP\/s/);
+    const unnamed = dh.plot.comparisonBars({ cpu: 3, wasm: 12 });
+    assert.equal((unnamed.layout.yaxis as { title: { text: string } }).title.text, '', 'no made-up finalLoss');
+    const table = dh.plot.comparisonBars(m.comparison.table);
+    assert.equal((table.layout.yaxis as { title: { text: string } }).title.text, 'finalLoss');
+  });
+
+  it('long titles wrap at spaces to fit the figure, with room made above the plot', () => {
+    const long = 'matMul 1024 × 1024: GFLOP/s per backend (higher is faster), measured on this machine with every backend';
+    const fig = dh.plot.comparisonBars({ cpu: 3, wasm: 12 }, { metric: 'GFLOP/s', title: long });
+    const text = (fig.layout.title as { text: string }).text;
+    assert.ok(text.includes('<br>'), text);
+    assert.equal(text.replace(/<br>/g, ' '), long);
+    assert.ok(Number((fig.layout.margin as { t: number }).t) > 70);
+    const short = dh.plot.comparisonBars({ cpu: 3 }, { title: 'Short' });
+    assert.equal((short.layout.title as { text: string }).text, 'Short');
+    assert.equal((short.layout.margin as { t: number }).t, 70);
+    const marked = dh.plot.comparisonBars({ cpu: 3 }, { title: `<b>${long}</b>` });
+    assert.equal((marked.layout.title as { text: string }).text, `<b>${long}</b>`, 'markup is left alone');
+  });
+
   it('bad input: empty histories, mismatched series, a range with no finite value', async () => {
     await expectDownhillError(() => dh.plot.lossCurve([]), /no training history given/);
     await expectDownhillError(() => dh.plot.lossCurve(new dh.History('nothing')), /history 'nothing' is empty/);
@@ -187,6 +212,7 @@ describe('plot: every figure kind renders in headless Chromium', function () {
     ['weight-images', () => dh.plot.weightImages(m.softmax.params.w), (r) => assert.equal(r.heatmaps, 1)],
     ['confusion-matrix', () => dh.plot.confusionMatrix(m.classes.predicted, m.classes.actual), (r) => assert.equal(r.heatmaps, 1)],
     ['comparison-bars', () => dh.plot.comparisonBars(m.comparison.table), (r) => assert.equal(r.bars, 3)],
+    ['comparison-bars-gflops', () => dh.plot.comparisonBars({ cpu: 3.2, wasm: 11.8, webgpu: 240 }, { metric: 'GFLOP/s', logY: true, title: 'matMul 1024 × 1024: GFLOP/s per backend (higher is faster)' }), (r) => assert.equal(r.bars, 3)],
     ['histogram', () => dh.plot.histogram({ w: m.softmax.params.w, b: m.softmax.params.b }), (r) => assert.ok(r.bars > 10)],
     ['lr-range-test', () => dh.plot.lrRangeTestChart(m.rangeTest), (r) => assert.equal(r.scatter, 2)],
     ['gaps-warning', () => dh.plot.lineChart({ loss: [3, 2, NaN, 1, 0.5] }), (r) => assert.equal(r.scatter, 1)],
@@ -208,6 +234,22 @@ describe('plot: every figure kind renders in headless Chromium', function () {
     });
   }
 
+  it('a long title is drawn whole, inside the figure', async () => {
+    const fig = dh.plot.contour(m.rosenbrock, { 'sgd with momentum 0.9': m.paths.sgd, 'adam with lr 0.05 and default betas': m.paths.adam }, { title: 'sgd with momentum 0.9 vs adam with lr 0.05 and default betas on quadratic (condition number 100)' });
+    const report = await openPage(browser, dh.toHTML(fig), 'long-title');
+    try {
+      const box = await report.page.evaluate(() => {
+        const t = document.querySelector('.gtitle')!.getBoundingClientRect();
+        const svg = document.querySelector('.main-svg')!.getBoundingClientRect();
+        return { left: t.left - svg.left, right: t.right - svg.left, width: svg.width };
+      });
+      assert.ok(box.left >= 0 && box.right <= box.width, `title from ${box.left} to ${box.right} in ${box.width} px`);
+      assert.match((await report.page.textContent('.gtitle')) ?? '', /condition number 100\)/);
+    } finally {
+      await report.page.close();
+    }
+  });
+
   it('a warning is visible on the drawn chart', async () => {
     const report = await openPage(browser, dh.toHTML(dh.plot.lineChart({ loss: [3, NaN, 1] })), 'warning-visible');
     const title = await report.page.textContent('.gtitle');
@@ -220,5 +262,164 @@ describe('plot: every figure kind renders in headless Chromium', function () {
     assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
     assert.equal(png.readUInt32BE(16), 640);
     assert.equal(png.readUInt32BE(20), 400);
+  });
+});
+
+describe('plot: animated figures keep their landscape, legends and final state', function () {
+  this.timeout(240000);
+  let browser: Browser;
+  let rosenbrock: dh.landscapes.Landscape;
+  let races: Record<string, dh.History>;
+  let long: dh.History;
+  let lineHistory: dh.History;
+  before(async () => {
+    await initRuntime();
+    rosenbrock = dh.landscapes.rosenbrock();
+    races = {
+      sgd: await dh.descend({ f: rosenbrock, start: rosenbrock.start, optimizer: dh.optim.sgd({ lr: 0.001, momentum: 0.9 }), steps: 150 }),
+      adam: await dh.descend({ f: rosenbrock, start: rosenbrock.start, optimizer: dh.optim.adam({ lr: 0.05 }), steps: 150 }),
+    };
+    long = await dh.descend({ f: rosenbrock, start: rosenbrock.start, optimizer: dh.optim.adam({ lr: 0.01 }), steps: 1500 });
+    lineHistory = await dh.fit({ model: dh.models.linear(), loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), batchSize: 1, epochs: 30 });
+    browser = await startBrowser();
+  });
+  after(() => browser?.close());
+
+  it('frames are log-spaced in steps: every early step, then further apart', () => {
+    const anim = dh.plot.animatedContour(rosenbrock, long, { frames: 60 });
+    const steps = anim.frames!.map((f) => Number(f.name));
+    assert.equal(steps.length, 60);
+    assert.equal(steps[0], 0);
+    assert.equal(steps[59], 1500);
+    assert.deepEqual(steps.slice(0, 5), [0, 1, 2, 3, 4], 'the first steps each have a frame');
+    for (let k = 1; k < steps.length; k++) assert.ok(steps[k] > steps[k - 1], 'strictly increasing');
+    assert.ok(steps[59] - steps[58] > 10 * (steps[2] - steps[1]), `late frames further apart: ${steps.join(' ')}`);
+    const short = dh.plot.animatedContour(rosenbrock, races, { frames: 200 });
+    assert.equal(short.frames!.length, 151, 'a short run: one frame per step');
+  });
+
+  it('frames carry only the moving traces, paths thinned to 300 points with the first and current points exact', () => {
+    const anim = dh.plot.animatedContour(rosenbrock, long, { frames: 40 });
+    const path = long.trajectory();
+    const moving = anim.data.map((t, i) => [t, i] as const).filter(([t]) => t.type === 'scatter' && t.name !== 'minimum').map(([, i]) => i);
+    for (const frame of anim.frames!) {
+      assert.deepEqual(frame.traces, moving, 'the frame names exactly the moving traces');
+      assert.equal(frame.data.length, 2);
+      const step = Number(frame.name);
+      const xs = frame.data[0].x as number[];
+      const ys = frame.data[0].y as number[];
+      assert.ok(xs.length <= 300, `${xs.length} points`);
+      assert.deepEqual([xs[0], ys[0]], path[0]);
+      assert.deepEqual([xs[xs.length - 1], ys[ys.length - 1]], path[step]);
+      assert.deepEqual([frame.data[1].x, frame.data[1].y], [[path[step][0]], [path[step][1]]]);
+    }
+    const perFrame = JSON.stringify(anim.frames).length / anim.frames!.length;
+    assert.ok(perFrame < 20000, `${Math.round(perFrame)} characters per frame`);
+    assert.ok(!anim.frames!.some((f) => f.data.some((t) => 'z' in t || 'type' in t)), 'no landscape or trace settings resent');
+  });
+
+  it('the final state of an animation has the whole paths and the slider at its end (what the PNG shows)', () => {
+    const anim = dh.plot.animatedContour(rosenbrock, races, { frames: 30 });
+    const still = dh.plot.finalFrameState(anim);
+    assert.equal(still.frames, undefined);
+    const sgd = still.data.findIndex((t) => t.name === 'sgd');
+    assert.equal((still.data[sgd].x as number[]).length, 151);
+    assert.deepEqual(still.data[sgd].line, anim.data[sgd].line, 'styling kept');
+    assert.equal((anim.data[sgd].x as number[]).length, 1, 'the figure itself is unchanged');
+    assert.equal(((still.layout.sliders as { active: number }[])[0]).active, 29);
+    assert.equal(dh.plot.finalFrameState(dh.plot.lineChart({ a: [1, 2] })).data.length, 1, 'a still figure as it is');
+  });
+
+  const contourPaths = (page: import('playwright-core').Page) => page.evaluate(() => document.querySelectorAll('.contourcarpetlayer path, .contourlayer path').length);
+  const pathPoints = (page: import('playwright-core').Page, name: string) =>
+    page.evaluate((n) => {
+      const gd = document.querySelector('.downhill-figure') as unknown as { _fullData: { name: string; index: number }[] };
+      const index = gd._fullData.find((t) => t.name === n)!.index;
+      const trace = Array.from(document.querySelectorAll('.scatterlayer .trace')).find((g) => (g as unknown as { __data__: { 0: { trace: { index: number } } } }).__data__[0].trace.index === index);
+      return trace ? trace.querySelectorAll('.point').length : -1;
+    }, name);
+  /** Clicks a button of the figure's play controls and waits until Plotly says the animation ended. */
+  async function playToEnd(page: import('playwright-core').Page): Promise<void> {
+    await page.evaluate(() => {
+      const gd = document.querySelector('.downhill-figure') as unknown as { on(e: string, f: () => void): void };
+      (window as unknown as { ended: Promise<void> }).ended = new Promise((resolve) => gd.on('plotly_animated', () => resolve()));
+    });
+    await page.click('.updatemenu-button >> nth=0');
+    await page.waitForFunction(() => (window as unknown as { ended: Promise<void> }).ended.then(() => true), undefined, { timeout: 180000 });
+  }
+
+  it('animated contour: Play and the slider keep the contour drawn and show the later points', async () => {
+    const fig = dh.plot.animatedContour(rosenbrock, races, { frames: 25, frameDuration: 20 });
+    const report = await openPage(browser, dh.toHTML(fig), 'contour-animated-before-play');
+    const page = report.page;
+    try {
+      const before = await contourPaths(page);
+      assert.ok(before > 20, `${before} contour paths drawn`);
+      assert.equal(await pathPoints(page, 'sgd'), 1, 'frame 0: the start only');
+      await playToEnd(page);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${ARTIFACTS}/screenshots/contour-animated-after-play.png` });
+      assert.equal(await contourPaths(page), before, 'the contour is still drawn after Play');
+      assert.equal(await pathPoints(page, 'sgd'), 151, 'the whole path after the last frame');
+      assert.equal(await page.textContent('.slider-group > .slider-label'), 'step 150');
+      // Drag the slider's grip to the middle of its rail.
+      const rail = (await page.locator('.slider-rail-rect').boundingBox())!;
+      const grip = (await page.locator('.slider-grip-rect').boundingBox())!;
+      await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(rail.x + rail.width * 0.3, grip.y + grip.height / 2, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: `${ARTIFACTS}/screenshots/contour-animated-after-slider.png` });
+      const label = (await page.textContent('.slider-group > .slider-label')) ?? '';
+      const step = Number(label.replace('step ', ''));
+      assert.ok(step > 0 && step < 150, `the slider moved to ${label}`);
+      assert.equal(await contourPaths(page), before, 'the contour is still drawn after dragging the slider');
+      assert.equal(await pathPoints(page, 'sgd'), step + 1, 'the path up to the chosen step');
+      assert.deepEqual(report.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('animated regression: the legend follows the line and the title the step', async () => {
+    const fig = dh.plot.regression({ x: X, y: Y }, lineHistory, { animate: true, frames: 20 });
+    const report = await openPage(browser, dh.toHTML(fig), 'regression-animated-before-play');
+    const page = report.page;
+    try {
+      const legend = () => page.evaluate(() => Array.from(document.querySelectorAll('.legendtext')).map((e) => e.textContent));
+      const title = () => page.textContent('.gtitle');
+      const [legend0, title0] = [await legend(), await title()];
+      assert.match(legend0[1] ?? '', /y = 0\.000x \+ 0\.000/);
+      await playToEnd(page);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${ARTIFACTS}/screenshots/regression-animated-after-play.png` });
+      const lastFrame = fig.frames![fig.frames!.length - 1];
+      assert.deepEqual(Object.keys(lastFrame.data[0]).sort(), ['name', 'y'], 'a frame sends only the legend name and the line');
+      assert.deepEqual((await legend())[1], lastFrame.data[0].name, 'the legend names the last line');
+      assert.notDeepEqual(await legend(), legend0);
+      assert.notEqual(await title(), title0);
+      assert.match((await title()) ?? '', new RegExp(`step ${lineHistory.steps.length} \\(epoch 30\\)`));
+      assert.deepEqual(report.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the PNG of an animated figure is its final state, whole paths drawn', async () => {
+    const fig = dh.plot.animatedContour(rosenbrock, races, { frames: 30 });
+    const png = await dh.toPNG(fig);
+    fs.mkdirSync(`${ARTIFACTS}/screenshots`, { recursive: true });
+    fs.writeFileSync(`${ARTIFACTS}/screenshots/contour-animated-png.png`, png);
+    assert.ok(png.equals(await dh.toPNG(dh.plot.finalFrameState(fig))), 'the same image as the final state');
+    assert.ok(!png.equals(await dh.toPNG({ data: fig.data, layout: fig.layout })), 'not frame 0');
+    const still = dh.plot.finalFrameState(fig);
+    const report = await openPage(browser, dh.toHTML(still), 'contour-animated-final-state');
+    try {
+      assert.equal(await pathPoints(report.page, 'sgd'), 151, 'the final state draws every point of the path');
+      assert.ok((await contourPaths(report.page)) > 20);
+    } finally {
+      await report.page.close();
+    }
   });
 });

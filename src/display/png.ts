@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { finalFrameState } from '../plot/animation';
 import { Figure } from '../plot/figure';
 import { launchChromium } from './browser';
 import { plotlySource } from './plotly_bundle';
@@ -78,11 +79,14 @@ export interface PngOptions {
   scale?: number;
 }
 
-/** The figure as a PNG image, drawn by plotly.js in headless Chromium. */
+/**
+ * The figure as a PNG image, drawn by plotly.js in headless Chromium. An animated
+ * figure is drawn as it stands after its last frame (the whole paths, not frame 0).
+ */
 export function toPNG(fig: Figure, options: PngOptions = {}): Promise<Buffer> {
   const width = options.width ?? Number(fig.layout.width ?? 800);
   const height = options.height ?? Number(fig.layout.height ?? 450);
-  return renderer.render(fig, width, height, options.scale ?? 1);
+  return renderer.render(finalFrameState(fig), width, height, options.scale ?? 1);
 }
 
 /** Closes the shared Chromium now (it also closes by itself when idle). */

@@ -3,7 +3,10 @@ import { ComparisonRow } from '../train/compare';
 import { Figure, FigureOptions, axis, color, makeFigure } from './figure';
 
 export interface ComparisonOptions extends FigureOptions {
-  /** Which column to draw (default 'finalLoss'). */
+  /**
+   * Which column of compare's table to draw (default 'finalLoss'); with { name: value },
+   * what the values are (e.g. 'GFLOP/s'). Either way it titles the y axis.
+   */
   metric?: string;
   logY?: boolean;
 }
@@ -11,16 +14,16 @@ export interface ComparisonOptions extends FigureOptions {
 /** One bar per contender of a comparison (compare's table, or { name: value }); diverged runs are marked. */
 export function comparisonBars(rows: ComparisonRow[] | Record<string, number>, options: ComparisonOptions = {}): Figure {
   const where = 'plot.comparisonBars';
-  const metric = options.metric ?? 'finalLoss';
+  const metric = options.metric ?? (Array.isArray(rows) ? 'finalLoss' : undefined);
   const table: { name: string; value: number; stopped?: string }[] = Array.isArray(rows)
-    ? rows.map((r) => ({ name: r.name, value: Number(r[metric]), stopped: r.stopped }))
+    ? rows.map((r) => ({ name: r.name, value: Number(r[metric ?? 'finalLoss']), stopped: r.stopped }))
     : Object.entries(rows ?? {}).map(([name, value]) => ({ name, value }));
   if (table.length === 0) throw new DownhillError(`${where}: nothing to compare.`, 'pass the table returned by compare(), or { name: value }.');
-  if (Array.isArray(rows) && !(metric in rows[0])) {
+  if (Array.isArray(rows) && metric !== undefined && !(metric in rows[0])) {
     throw new DownhillError(`${where}: the table has no column '${metric}'.`, `use one of: ${Object.keys(rows[0]).filter((k) => typeof rows[0][k] === 'number').join(', ')}.`);
   }
   const bad = table.filter((r) => !Number.isFinite(r.value) || r.stopped === 'diverged');
-  const warnings = bad.length ? [`${bad.map((r) => r.name).join(', ')} diverged or has no finite ${metric}: shown as an empty bar.`] : [];
+  const warnings = bad.length ? [`${bad.map((r) => r.name).join(', ')} diverged or has no finite ${metric ?? 'value'}: shown as an empty bar.`] : [];
   return makeFigure(
     [{
       type: 'bar', x: table.map((r) => r.name), y: table.map((r) => (Number.isFinite(r.value) && r.stopped !== 'diverged' ? r.value : null)),
@@ -29,7 +32,7 @@ export function comparisonBars(rows: ComparisonRow[] | Record<string, number>, o
       textposition: 'outside', cliponaxis: false,
     }],
     {
-      title: { text: `Comparison: ${metric}` }, xaxis: axis(''), yaxis: axis(metric, options.logY ? { type: 'log' } : { rangemode: 'tozero' }),
+      title: { text: metric === undefined ? 'Comparison' : `Comparison: ${metric}` }, xaxis: axis(''), yaxis: axis(metric ?? '', options.logY ? { type: 'log' } : { rangemode: 'tozero' }),
       showlegend: false,
     },
     options,

@@ -1,6 +1,7 @@
 import { Landscape } from '../landscapes/landscape';
 import { Figure, FigureOptions, Frame, Layout, Trace, axis, color, makeFigure } from './figure';
-import { landscapeGrid } from './landscape_grid';
+import { frameSteps, pathSoFar, playControls } from './animation';
+import { LandscapeGrid, landscapeGrid } from './landscape_grid';
 import { Runs, namedRuns, pathOf } from './runs';
 
 export interface ContourOptions extends FigureOptions {
@@ -15,7 +16,10 @@ export interface ContourOptions extends FigureOptions {
 }
 
 interface Prepared {
-  base: Trace[];
+  grid: LandscapeGrid;
+  range: [[number, number], [number, number]];
+  /** The known minima and saddles. */
+  markers: Trace[];
   layout: Layout;
   /** Height of the plotting area in pixels (to place controls below it). */
   plotHeight: number;
@@ -23,30 +27,60 @@ interface Prepared {
   warnings: string[];
 }
 
+function colorbar(grid: LandscapeGrid): Layout {
+  return { title: { text: grid.log ? 'log₁₀ height' : 'height' }, thickness: 14 };
+}
+
+const CONTOUR_LINES = { width: 0.5, color: 'rgba(255,255,255,0.35)' };
+
+/** The landscape as a Plotly contour trace (colours shaded smoothly, with hover). */
+function contourTrace(landscape: Landscape, grid: LandscapeGrid): Trace {
+  return {
+    type: 'contour', name: landscape.name, x: grid.xs, y: grid.ys, z: grid.shown, ncontours: 30,
+    colorscale: 'Viridis', reversescale: false, contours: { coloring: 'heatmap', showlines: true },
+    line: CONTOUR_LINES, colorbar: colorbar(grid),
+    hovertemplate: `${landscape.axes[0]} = %{x:.3g}<br>${landscape.axes[1]} = %{y:.3g}<extra></extra>`, showscale: true,
+  };
+}
+
+/**
+ * The landscape for an animated figure: a contourcarpet on a flat, invisible carpet
+ * spanning the range. Plotly's animate (redraw: false) re-plots only the traces a
+ * frame names and removes every other layer of the subplot — a plain contour trace
+ * vanishes on Play — except traces bound to a carpet, which it always re-plots.
+ */
+function carpetContourTraces(landscape: Landscape, grid: LandscapeGrid, range: [[number, number], [number, number]]): Trace[] {
+  const [[x0, x1], [y0, y1]] = range;
+  const hidden = { showgrid: false, showline: false, showticklabels: 'none', startline: false, endline: false, minorgridcount: 0, gridwidth: 0 };
+  return [
+    {
+      type: 'carpet', carpet: 'landscape', name: `${landscape.name} (grid)`, a: [x0, x1], b: [y0, y1],
+      x: [[x0, x1], [x0, x1]], y: [[y0, y0], [y1, y1]], aaxis: hidden, baxis: hidden, hoverinfo: 'skip', showlegend: false,
+    },
+    {
+      type: 'contourcarpet', carpet: 'landscape', name: landscape.name, a: grid.xs, b: grid.ys, z: grid.shown, ncontours: 30,
+      colorscale: 'Viridis', reversescale: false, contours: { coloring: 'fill', showlines: true },
+      line: CONTOUR_LINES, colorbar: colorbar(grid), showscale: true, hoverinfo: 'skip',
+    },
+  ];
+}
+
 function prepare(where: string, landscape: Landscape, runs: Runs | undefined, options: ContourOptions): Prepared {
   const range = options.range ?? (landscape.domain as [[number, number], [number, number]]);
   const grid = landscapeGrid(where, landscape, range, options.resolution ?? 120, options.log ?? 'auto');
   const warnings: string[] = [];
   if (grid.gaps) warnings.push(`${grid.gaps} grid points where ${landscape.name} is not finite are left blank.`);
-  const base: Trace[] = [
-    {
-      type: 'contour', name: landscape.name, x: grid.xs, y: grid.ys, z: grid.shown, ncontours: 30,
-      colorscale: 'Viridis', reversescale: false, contours: { coloring: 'heatmap', showlines: true },
-      line: { width: 0.5, color: 'rgba(255,255,255,0.35)' },
-      colorbar: { title: { text: grid.log ? 'log₁₀ height' : 'height' }, thickness: 14 },
-      hovertemplate: `${landscape.axes[0]} = %{x:.3g}<br>${landscape.axes[1]} = %{y:.3g}<extra></extra>`, showscale: true,
-    },
-  ];
+  const markers: Trace[] = [];
   if (options.markMinima ?? true) {
     if (landscape.minima.length) {
-      base.push({
+      markers.push({
         type: 'scatter', mode: 'markers', name: 'minimum', x: landscape.minima.map((m) => m.point[0]), y: landscape.minima.map((m) => m.point[1]),
         marker: { symbol: 'star', size: 16, color: '#FFD700', line: { color: 'black', width: 1 } },
         hovertemplate: 'minimum (%{x:.4g}, %{y:.4g})<extra></extra>',
       });
     }
     if (landscape.saddles.length) {
-      base.push({
+      markers.push({
         type: 'scatter', mode: 'markers', name: 'saddle point', x: landscape.saddles.map((s) => s[0]), y: landscape.saddles.map((s) => s[1]),
         marker: { symbol: 'x', size: 12, color: 'white', line: { color: 'black', width: 1 } },
       });
@@ -71,18 +105,11 @@ function prepare(where: string, landscape: Landscape, runs: Runs | undefined, op
     height: plotHeight + 200,
     margin: { b: 120 },
   };
-  return { base, layout, paths, warnings, plotHeight };
-}
-
-/** At most `max` points of a long path (start and end kept), to keep figures light. */
-function thin(path: number[][], max = 1500): number[][] {
-  if (path.length <= max) return path;
-  const every = Math.ceil(path.length / max);
-  return path.filter((_, i) => i % every === 0 || i === path.length - 1);
+  return { grid, range, markers, layout, paths, warnings, plotHeight };
 }
 
 function pathTraces(name: string, path: number[][], i: number): Trace[] {
-  const p = thin(path);
+  const p = pathSoFar(path, path.length - 1, 1500); // at most 1500 points, to keep figures light
   return [
     {
       type: 'scatter', mode: p.length <= 200 ? 'lines+markers' : 'lines', name, x: p.map((q) => q[0]), y: p.map((q) => q[1]),
@@ -100,13 +127,13 @@ function pathTraces(name: string, path: number[][], i: number): Trace[] {
 
 /** A contour map of a two-parameter landscape with the paths of one or more runs. */
 export function contour(landscape: Landscape, runs?: Runs, options: ContourOptions = {}): Figure {
-  const { base, layout, paths, warnings } = prepare('plot.contour', landscape, runs, options);
-  const data = [...base, ...paths.flatMap(({ name, path }, i) => pathTraces(name, path, i))];
+  const { grid, markers, layout, paths, warnings } = prepare('plot.contour', landscape, runs, options);
+  const data = [contourTrace(landscape, grid), ...markers, ...paths.flatMap(({ name, path }, i) => pathTraces(name, path, i))];
   return makeFigure(data, layout, options, warnings);
 }
 
 export interface AnimationOptions extends ContourOptions {
-  /** How many frames at most (default 80); long runs are sampled evenly. */
+  /** How many frames at most (default 80): every step of a short run, log-spaced steps of a long one. */
   frames?: number;
   /** Milliseconds per frame when playing (default 80). */
   frameDuration?: number;
@@ -114,20 +141,19 @@ export interface AnimationOptions extends ContourOptions {
 
 /**
  * The contour map with the runs replayed step by step: a play button and a slider.
- * All runs move together, one step per frame (long runs are sampled).
+ * All runs move together; early steps get a frame each, later ones are log-spaced.
+ * Frames carry only the moving traces, each path thinned to a few hundred points.
  */
 export function animatedContour(landscape: Landscape, runs: Runs, options: AnimationOptions = {}): Figure {
-  const { base, layout, paths, warnings, plotHeight } = prepare('plot.animatedContour', landscape, runs, options);
+  const { grid, range, markers, layout, paths, warnings, plotHeight } = prepare('plot.animatedContour', landscape, runs, options);
+  const landscapeTraces = carpetContourTraces(landscape, grid, range);
   const longest = Math.max(...paths.map((p) => p.path.length));
-  const count = Math.min(options.frames ?? 80, longest);
-  const stepsShown = Array.from({ length: count }, (_, k) => Math.round((k * (longest - 1)) / Math.max(1, count - 1)));
-  const at = (path: number[][], step: number) => path.slice(0, Math.min(step, path.length - 1) + 1);
   const moving = (step: number): Trace[] =>
     paths.flatMap(({ path }) => {
-      const upTo = at(path, step);
-      const here = upTo[upTo.length - 1];
+      const soFar = pathSoFar(path, step);
+      const here = soFar[soFar.length - 1];
       return [
-        { x: upTo.map((q) => q[0]), y: upTo.map((q) => q[1]) },
+        { x: soFar.map((q) => q[0]), y: soFar.map((q) => q[1]) },
         { x: [here[0]], y: [here[1]] },
       ];
     });
@@ -135,32 +161,16 @@ export function animatedContour(landscape: Landscape, runs: Runs, options: Anima
     { type: 'scatter', mode: 'lines+markers', name, x: [path[0][0]], y: [path[0][1]], line: { color: color(i), width: 2.5 }, marker: { size: 4, color: color(i) } },
     { type: 'scatter', mode: 'markers', name: `${name} (now)`, showlegend: false, x: [path[0][0]], y: [path[0][1]], marker: { size: 13, color: color(i), line: { color: 'white', width: 2 } } },
   ]);
-  const indices = runTraces.map((_, k) => base.length + k);
-  const frames: Frame[] = stepsShown.map((step) => ({ name: String(step), data: moving(step), traces: indices }));
-  const duration = options.frameDuration ?? 80;
-  const still = { mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+  const first = landscapeTraces.length + markers.length;
+  const indices = runTraces.map((_, k) => first + k);
+  const frames: Frame[] = frameSteps(longest - 1, options.frames ?? 80).map((step) => ({ name: String(step), data: moving(step), traces: indices }));
   const below = (px: number) => -px / plotHeight; // paper y of a point px pixels under the plot
   const animated: Layout = {
     ...layout,
     height: plotHeight + 290,
     margin: { b: 210 },
-    updatemenus: [
-      {
-        type: 'buttons', showactive: false, direction: 'left', x: 0, y: below(70), xanchor: 'left', yanchor: 'top',
-        buttons: [
-          { label: '▶ Play', method: 'animate', args: [null, { frame: { duration, redraw: false }, fromcurrent: true, transition: { duration: 0 } }] },
-          { label: '❚❚ Pause', method: 'animate', args: [[null], still] },
-        ],
-      },
-    ],
-    sliders: [
-      {
-        active: 0, x: 0.34, len: 0.66, y: below(60), yanchor: 'top',
-        currentvalue: { prefix: 'step ', visible: true },
-        steps: frames.map((f) => ({ label: f.name, method: 'animate', args: [[f.name], still] })),
-      },
-    ],
+    ...playControls(frames, { buttonsY: below(70), sliderY: below(60), sliderX: 0.34, prefix: 'step ' }, options.frameDuration ?? 80, false),
     legend: { orientation: 'h', y: below(175), yanchor: 'top' },
   };
-  return makeFigure([...base, ...runTraces], animated, options, warnings, frames);
+  return makeFigure([...landscapeTraces, ...markers, ...runTraces], animated, options, warnings, frames);
 }

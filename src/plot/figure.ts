@@ -69,13 +69,46 @@ function isPlainObject(v: unknown): v is Layout {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The width assumed for a chart that fills its container (a notebook output is about this wide). */
+const RESPONSIVE_WIDTH = 700;
+
 /**
- * Assembles a figure: base styling, the builder's layout, the title, the caller's
- * overrides, and any warnings written in a red note above the plot.
+ * Plotly never wraps a title: a long one is cut at the figure's edge. Breaks a plain
+ * title (no markup other than <br>) into lines that fit `width` pixels, at spaces,
+ * and makes room above the plot for the extra lines.
+ */
+export function withWrappedTitle(layout: Layout, width: number): Layout {
+  const title = layout.title as { text?: unknown; font?: { size?: number } } | undefined;
+  if (!isPlainObject(title) || typeof title.text !== 'string' || /<(?!br\s*\/?>)/i.test(title.text)) return layout;
+  const fontSize = Number(title.font?.size ?? 1.4 * Number((layout.font as { size?: number } | undefined)?.size ?? 13));
+  const margin = (layout.margin as Layout | undefined) ?? {};
+  const room = width - 0.02 * width - Number(margin.r ?? 30);
+  const perLine = Math.max(12, Math.floor(room / (0.56 * fontSize)));
+  const lines: string[] = [];
+  for (const given of title.text.split(/<br\s*\/?>/i)) {
+    let line = '';
+    for (const word of given.split(' ')) {
+      if (line && line.length + 1 + word.length > perLine) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line);
+  }
+  const added = lines.length - title.text.split(/<br\s*\/?>/i).length;
+  if (added === 0) return layout;
+  return mergeDeep(layout, { title: { text: lines.join('<br>') }, margin: { t: Number(margin.t ?? 70) + Math.ceil(1.3 * fontSize) * added } });
+}
+
+/**
+ * Assembles a figure: base styling, the builder's layout, the title (wrapped to the
+ * figure's width), the caller's overrides, and any warnings written in a red note
+ * above the plot.
  */
 export function makeFigure(data: Trace[], layout: Layout, options: FigureOptions, warnings: string[] = [], frames?: Frame[]): Figure {
   let merged = mergeDeep(BASE_LAYOUT, layout);
   if (options.title !== undefined) merged = mergeDeep(merged, { title: { text: options.title } });
+  merged = withWrappedTitle(merged, Number(options.layout?.width ?? merged.width ?? RESPONSIVE_WIDTH));
   if (warnings.length) {
     // Written under the title in red, so the warning is seen with the chart.
     const title = (merged.title as { text?: string } | undefined)?.text ?? '';

@@ -12,3 +12,4 @@ export { histogram, HistogramOptions } from './histogram';
 export { lrRangeTestChart } from './lr_finder';
 export { lineChart, LineChartOptions } from './line_chart';
 export { Runs } from './runs';
+export { finalFrameState } from './animation';

@@ -1,12 +1,13 @@
 import { DataInput, dataset } from '../data/dataset';
 import { DownhillError } from '../errors';
 import { History } from '../train/history';
+import { frameSteps, playControls } from './animation';
 import { Figure, FigureOptions, Frame, Layout, Trace, axis, color, makeFigure } from './figure';
 
 export interface RegressionOptions extends FigureOptions {
   /** With a History: replay the fitted line across training (play button and slider). */
   animate?: boolean;
-  /** How many frames at most when animating (default 60). */
+  /** How many frames at most when animating (default 60): every step of a short run, log-spaced steps of a long one. */
   frames?: number;
 }
 
@@ -15,7 +16,7 @@ type Line = { w: number; b: number };
 /**
  * Data points with fitted lines y = w·x + b: lines by name ({ sgd: { w, b } }), or a
  * History of a one-feature linear model (its last line, or the line moving across
- * training with `animate`).
+ * training with `animate`: its equation in the legend and the step in the title follow it).
  */
 export function regression(data: DataInput, fits: Record<string, Line> | History, options: RegressionOptions = {}): Figure {
   const d = dataset(data, 'plot.regression: data');
@@ -47,41 +48,34 @@ export function regression(data: DataInput, fits: Record<string, Line> | History
       'train models.linear() (one input, one output) with fit(): its w and b are recorded.',
     );
   }
-  // One line per epoch: the parameters after that epoch's last step.
-  const byEpoch = [{ label: 'start', p: path[0] }, ...fits.epochs.map((e) => ({ label: `epoch ${e.epoch}`, p: path[e.steps] }))];
-  const last = byEpoch[byEpoch.length - 1];
+  const last = path[path.length - 1];
   if (!options.animate) {
-    return makeFigure([points, lineTrace(fits.label, { w: last.p[0], b: last.p[1] }, 0)], { ...layout, title: { text: `Fitted line after ${fits.epochs.length} epochs` } }, options);
+    return makeFigure([points, lineTrace(fits.label, { w: last[0], b: last[1] }, 0)], { ...layout, title: { text: `Fitted line after ${fits.epochs.length} epochs` } }, options);
   }
-  const count = Math.min(options.frames ?? 60, byEpoch.length);
-  const chosen = Array.from({ length: count }, (_, k) => byEpoch[Math.round((k * (byEpoch.length - 1)) / Math.max(1, count - 1))]);
+  // Log-spaced steps: each early step (where the line moves most) gets a frame.
+  const shown = frameSteps(path.length - 1, options.frames ?? 60);
+  const labelOf = (step: number) => (step === 0 ? 'start' : `step ${step} (epoch ${fits.steps[step - 1]?.epoch ?? '?'})`);
   // Keep every frame's line in view (within reason: a diverging line may leave it).
   const yLo = Math.min(...ys);
   const yHi = Math.max(...ys);
   const span = yHi - yLo || 1;
-  const lineYs = chosen.flatMap(({ p }) => ends.map((x) => p[0] * x + p[1])).filter((v) => Math.abs(v - (yLo + yHi) / 2) < 5 * span);
+  const lineYs = shown.flatMap((step) => ends.map((x) => path[step][0] * x + path[step][1])).filter((v) => Math.abs(v - (yLo + yHi) / 2) < 5 * span);
   const yRange = [Math.min(yLo, ...lineYs) - 0.05 * span, Math.max(yHi, ...lineYs) + 0.05 * span];
-  const frames: Frame[] = chosen.map(({ label, p }) => ({ name: label, data: [lineTrace(fits.label, { w: p[0], b: p[1] }, 0)], traces: [1] }));
-  const still = { mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+  const titleAt = (step: number) => ({ title: { text: `The fitted line during training: ${labelOf(step)}` } });
+  // The legend names the line's equation, so each frame redraws (cheap: two traces).
+  const frames: Frame[] = shown.map((step) => {
+    const { name, y } = lineTrace(fits.label, { w: path[step][0], b: path[step][1] }, 0);
+    return { name: labelOf(step), data: [{ name, y }], traces: [1], layout: titleAt(step) }; // only what changes
+  });
   return makeFigure(
-    [points, lineTrace(fits.label, { w: chosen[0].p[0], b: chosen[0].p[1] }, 0)],
+    [points, lineTrace(fits.label, { w: path[0][0], b: path[0][1] }, 0)],
     {
       ...layout,
-      title: { text: 'The fitted line during training' },
+      ...titleAt(0),
       legend: { orientation: 'h', y: 1.02, yanchor: 'bottom' },
       height: 520,
       yaxis: axis('y', { range: yRange }),
-      updatemenus: [{
-        type: 'buttons', showactive: false, direction: 'left', x: 0, y: -0.12, xanchor: 'left', yanchor: 'top',
-        buttons: [
-          { label: '▶ Play', method: 'animate', args: [null, { frame: { duration: 120, redraw: false }, fromcurrent: true, transition: { duration: 0 } }] },
-          { label: '❚❚ Pause', method: 'animate', args: [[null], still] },
-        ],
-      }],
-      sliders: [{
-        active: 0, x: 0.18, len: 0.82, y: -0.1, yanchor: 'top', currentvalue: { visible: true },
-        steps: frames.map((f) => ({ label: f.name, method: 'animate', args: [[f.name], still] })),
-      }],
+      ...playControls(frames, { buttonsY: -0.12, sliderY: -0.1, sliderX: 0.18 }, 120, true),
     },
     options,
     [],
