@@ -487,6 +487,32 @@ describe('coursework: downhill assign', function () {
       assert.match(changed.stdout, /graded 1, kept 0/);
     });
 
+    it('a kernel that did not start is tried again, not scored 0; when every try fails the row has no score and resume grades it again', async () => {
+      // A bubblewrap that fails on chosen calls (call 1 is the grader's check that the sandbox works).
+      const flakyBwrap = (name: string, failing: number[]) => {
+        const counter = path.join(work, `${name}.calls`);
+        const script = path.join(work, `${name}.sh`);
+        const cases = failing.length ? `case " ${failing.join(' ')} " in *" $n "*) echo "bwrap: call $n fails on purpose" >&2; exit 1;; esac\n` : '';
+        fs.writeFileSync(script, `#!/bin/sh\nn=$(($(cat ${counter} 2>/dev/null || echo 0) + 1))\necho $n > ${counter}\n${cases}exec /usr/bin/bwrap "$@"\n`, { mode: 0o755 });
+        return script;
+      };
+      const once = path.join(work, 'retried');
+      const r = await cli(['grade', '--source', SOURCE, model, '--out', once], { env: { DOWNHILL_BWRAP: flakyBwrap('once', [2]) }, timeoutMs: 300000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /grading failed \([\s\S]*bwrap: call 2 fails on purpose[\s\S]*\); trying again/);
+      const row = readCsv(path.join(once, 'grades.csv'))[0];
+      assert.deepEqual([row.score, row.status], ['10', 'graded']);
+
+      const never = path.join(work, 'never');
+      const failed = await cli(['grade', '--source', SOURCE, model, '--out', never], { env: { DOWNHILL_BWRAP: flakyBwrap('never', [2, 3, 4, 5, 6, 7]) }, timeoutMs: 300000 });
+      const broken = readCsv(path.join(never, 'grades.csv'))[0];
+      assert.deepEqual([broken.score, broken.status], ['', 'error'], failed.stderr);
+      assert.match(broken.notes, /grading failed/);
+      const again = await cli(['grade', '--source', SOURCE, model, '--out', never], { env: { DOWNHILL_BWRAP: flakyBwrap('later', []) }, timeoutMs: 300000 });
+      assert.match(again.stdout, /graded 1, kept 0/, again.stderr);
+      assert.equal(readCsv(path.join(never, 'grades.csv'))[0].score, '10');
+    });
+
     it('a grader stopped by SIGTERM mid-run leaves no kernel and no sandbox folder', async () => {
       const tmp = path.join(work, 'tmp-sigterm');
       fs.mkdirSync(tmp);

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import { Worker } from 'worker_threads';
 import * as zmq from 'zeromq';
 import { DownhillError } from '../errors';
 import { Header, JsonObject, Message, MessageContents, MessageType, RawMessage } from '../jupyter/messages';
@@ -53,8 +52,7 @@ export interface Request {
  * that arrives during binding is never lost); every send is queued per socket and
  * awaited in order (zeromq.js allows one send in flight; a second would throw
  * EBUSY and the message would be lost). Requests are signed and checked with the
- * connection's key; the heartbeat echoes on its own thread, so that a cell busy in
- * a long synchronous loop does not look like a dead kernel.
+ * connection's key.
  */
 export class KernelServer {
   private readonly shell = new zmq.Router();
@@ -144,45 +142,21 @@ export const logToTerminal = (() => {
   return (text: string) => void write(`[downhill kernel] ${text}\n`);
 })();
 
-const HEARTBEAT_WORKER = `
-const { parentPort, workerData } = require('worker_threads');
-const zmq = require(workerData.zeromq);
-const socket = new zmq.Reply();
-socket.bind(workerData.address).then(async () => {
-  parentPort.postMessage('bound');
-  parentPort.once('message', () => socket.close());
-  try { for await (const frames of socket) await socket.send(frames); } catch {}
-  parentPort.close();
-}, (e) => parentPort.postMessage('error: ' + e.message));
-`;
-
-/** The heartbeat: echoes on a worker thread, or on the main thread where workers are not allowed (a sandboxed kernel). */
+/**
+ * The heartbeat: an echo on the main thread, as tslab's. (A worker thread would keep
+ * echoing through a long synchronous cell, but its ZeroMQ socket aborts the process
+ * when a cell calls process.exit(); Jupyter's own clients watch the kernel process,
+ * not the heartbeat, to tell whether it lives.)
+ */
 async function startHeartbeat(address: string): Promise<{ close(): Promise<void> }> {
-  try {
-    const worker = new Worker(HEARTBEAT_WORKER, { eval: true, workerData: { address, zeromq: require.resolve('zeromq') } });
-    const first = await new Promise<string>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    if (first !== 'bound') throw new Error(first);
-    worker.unref();
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    return {
-      close: async () => {
-        worker.postMessage('close');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
-      },
-    };
-  } catch {
-    const socket = new zmq.Reply();
-    await socket.bind(address);
-    void (async () => {
-      try {
-        for await (const frames of socket) await socket.send(frames);
-      } catch {
-        // Closed.
-      }
-    })();
-    return { close: async () => socket.close() };
-  }
+  const socket = new zmq.Reply();
+  await socket.bind(address);
+  void (async () => {
+    try {
+      for await (const frames of socket) await socket.send(frames);
+    } catch {
+      // Closed.
+    }
+  })();
+  return { close: async () => socket.close() };
 }

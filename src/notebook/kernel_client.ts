@@ -33,16 +33,28 @@ export interface ExecuteOutcome {
   seconds: number;
 }
 
+/**
+ * Ports handed to kernels of this process that may not be bound yet: a port is free
+ * when asked for, then released until the kernel binds it, so two kernels started at
+ * once could be given the same one (Jupyter's clients keep the same kind of list).
+ */
+const handedOut = new Set<number>();
+
 async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
+  const ports: number[] = [];
+  const held: net.Server[] = [];
+  while (ports.length < n) {
+    const server = await new Promise<net.Server>((resolve, reject) => {
       const s = net.createServer();
       s.once('error', reject);
       s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    });
+    held.push(server);
+    const port = (server.address() as net.AddressInfo).port;
+    if (!handedOut.has(port)) ports.push(port);
+  }
+  await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+  for (const p of ports) handedOut.add(p);
   return ports;
 }
 
@@ -100,7 +112,7 @@ export class Kernel {
   /** Starts a kernel in `cwd` and waits until it answers (kernel_info) and its output channel is connected. */
   static async start(
     launch: KernelLaunch,
-    options: { cwd: string; env?: NodeJS.ProcessEnv; inheritEnv?: boolean; startupTimeoutMs?: number; connectionDir?: string; transport?: Transport },
+    options: { cwd: string; env?: NodeJS.ProcessEnv; inheritEnv?: boolean; startupTimeoutMs?: number; connectionDir?: string; transport?: Transport; portRetries?: number },
   ): Promise<Kernel> {
     const transport = options.transport ?? 'tcp';
     const dir = options.connectionDir ?? os.tmpdir();
@@ -134,7 +146,17 @@ export class Kernel {
     kernel.iopub.connect(address(iopub));
     kernel.iopub.subscribe();
     kernel.listen();
-    await kernel.waitReady(options.startupTimeoutMs ?? 60000);
+    try {
+      await kernel.waitReady(options.startupTimeoutMs ?? 60000);
+    } catch (e) {
+      // Another program took one of the ports between our choosing it and the kernel binding it: choose again.
+      const retries = options.portRetries ?? 2;
+      if (transport === 'tcp' && retries > 0 && /Address already in use/.test(kernel.stderrTail)) return Kernel.start(launch, { ...options, portRetries: retries - 1 });
+      throw e;
+    } finally {
+      // Bound by now (or never to be): other kernels may be given these ports again later.
+      if (transport === 'tcp') setTimeout(() => [shell, iopub, stdin, control, hb].forEach((p) => handedOut.delete(p)), 10000).unref();
+    }
     return kernel;
   }
 
