@@ -118,6 +118,9 @@ export class Executor {
       converted = this.converter.convert(this.prevDecl, src);
       // A SIGINT that came during the type check is handled only now, when the event loop runs.
       await new Promise((resolve) => setImmediate(resolve));
+    } catch (error) {
+      // A failure of the converter itself is this cell's error, never a request left without a reply.
+      return { kind: 'error', error };
     } finally {
       this.preparing = false;
     }
