@@ -165,11 +165,6 @@ export interface InterruptReply {
   status: 'ok';
 }
 
-/** What a kernel answers to a request it does not know. */
-export interface UnknownRequestReply extends ErrorContent {
-  status: 'error';
-}
-
 // IOPub. -----------------------------------------------------------------------------
 
 export interface Status {
@@ -243,9 +238,6 @@ export interface Message<T extends MessageType = MessageType> {
   content: MessageContents[T];
 }
 
-/** Any message of the known kinds, discriminated by header.msg_type. */
-export type AnyMessage = { [T in MessageType]: Message<T> }[MessageType];
-
 /** A message as received: its kind is not yet checked (it may be one this code does not know). */
 export interface RawMessage {
   header: Header;
@@ -253,6 +245,9 @@ export interface RawMessage {
   metadata: JsonObject;
   content: JsonObject;
 }
+
+/** Set in an execute_reply's (and the note's) message metadata when the kernel cut the cell's output at a limit. */
+export const OUTPUT_TRUNCATED = 'downhill_output_truncated';
 
 /** Narrows a received message to a kind. */
 export function isMessage<T extends MessageType>(m: RawMessage, type: T): m is RawMessage & Message<T> {

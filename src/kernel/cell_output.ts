@@ -1,4 +1,4 @@
-import { ClearOutput, DisplayData, ErrorOutput, ExecuteResult, Header, JsonObject, MessageContents } from '../jupyter/messages';
+import { ClearOutput, DisplayData, ErrorOutput, ExecuteResult, Header, JsonObject, MessageContents, OUTPUT_TRUNCATED } from '../jupyter/messages';
 import { OutputLimits, formatBytes } from './output_limits';
 
 /** Sends one iopub message as an output of the request `parent` (queued and sent in order by the server). */
@@ -8,8 +8,6 @@ export type Publish = <T extends keyof MessageContents>(type: T, content: Messag
 const CHUNK_BYTES = 64 * 1024;
 const FLUSH_MS = 20;
 
-/** Marks the stream message that says output was cut (message metadata), so that a client can tell. */
-export const TRUNCATED_METADATA = 'downhill_output_truncated';
 
 /**
  * The outputs of the cell being run, on their way to iopub: printed text is
@@ -72,7 +70,7 @@ export class CellOutput {
 
   private note(text: string): void {
     this.flush();
-    this.publish('stream', { name: 'stderr', text: `\n[downhill] ${text}\n` }, this.parent!, { [TRUNCATED_METADATA]: true });
+    this.publish('stream', { name: 'stderr', text: `\n[downhill] ${text}\n` }, this.parent!, { [OUTPUT_TRUNCATED]: true });
   }
 
   /** Sends the text gathered so far. */

@@ -1,8 +1,8 @@
 import { TextDecoder } from 'util';
 import { KernelHook, RichRepr, installKernelHook } from '../jupyter/kernel_hook';
 import {
-  CommInfoReply, CompleteReply, CompleteRequest, ExecuteReply, ExecuteRequest, HistoryRequest, InspectReply, InspectRequest,
-  IsCompleteRequest, KernelInfoReply, PROTOCOL_VERSION, RawMessage, isMessage,
+  CommInfoReply, CompleteReply, CompleteRequest, ExecuteReply, ExecuteRequest, InspectReply, InspectRequest,
+  KernelInfoReply, OUTPUT_TRUNCATED, PROTOCOL_VERSION, RawMessage, isMessage,
 } from '../jupyter/messages';
 import { CellOutput } from './cell_output';
 import { Executor } from './executor';
@@ -121,8 +121,8 @@ export class DownhillKernel {
     else if (isMessage(m, 'execute_request')) await this.execute(request, m.content);
     else if (isMessage(m, 'complete_request')) await this.server.reply(request, 'complete_reply', this.complete(m.content));
     else if (isMessage(m, 'inspect_request')) await this.server.reply(request, 'inspect_reply', this.inspect(m.content));
-    else if (isMessage(m, 'is_complete_request')) await this.server.reply(request, 'is_complete_reply', isComplete(this.ts, (m.content as IsCompleteRequest).code));
-    else if (isMessage(m, 'history_request')) await this.server.reply(request, 'history_reply', { status: 'ok', history: this.history.query(m.content as HistoryRequest) });
+    else if (isMessage(m, 'is_complete_request')) await this.server.reply(request, 'is_complete_reply', isComplete(this.ts, m.content.code));
+    else if (isMessage(m, 'history_request')) await this.server.reply(request, 'history_reply', { status: 'ok', history: this.history.query(m.content) });
     else if (isMessage(m, 'comm_info_request')) await this.server.reply(request, 'comm_info_reply', { status: 'ok', comms: {} } satisfies CommInfoReply);
     else if (isMessage(m, 'comm_open')) {
       // No comm targets (widgets) here: close it politely, as IPython does for an unknown target.
@@ -194,7 +194,7 @@ export class DownhillKernel {
       }
     }
     this.output.flush();
-    await this.server.reply(request, 'execute_reply', reply, this.output.truncated ? { downhill_output_truncated: true } : {});
+    await this.server.reply(request, 'execute_reply', reply, this.output.truncated ? { [OUTPUT_TRUNCATED]: true } : {});
   }
 
   /** Lets the sockets hand over the requests already sent (e.g. the rest of "Run All" behind a failed cell). */

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zmq from 'zeromq';
 import { DownhillError } from '../errors';
-import { ExecuteReply, RawMessage, isMessage } from '../jupyter/messages';
+import { ExecuteReply, OUTPUT_TRUNCATED, RawMessage, isMessage } from '../jupyter/messages';
 import { SendQueue } from '../jupyter/send_queue';
 import { decode, encode, newMessage } from '../jupyter/wire';
 
@@ -278,7 +278,7 @@ export class Kernel {
         return { status: 'timeout', executionCount: reply?.content.execution_count ?? null, messages, detail, seconds: (performance.now() - started) / 1000 };
       }
       if (result === 'dead') return { status: 'dead', executionCount: null, messages, detail: this.deathDetail(), seconds: (performance.now() - started) / 1000 };
-      const truncated = reply!.metadata.downhill_output_truncated === true;
+      const truncated = reply!.metadata[OUTPUT_TRUNCATED] === true;
       return { status: reply!.content.status, executionCount: reply!.content.execution_count ?? null, messages, seconds: (performance.now() - started) / 1000, ...(truncated ? { truncated } : {}) };
     } finally {
       this.pending.delete(request.header.msg_id);
