@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
+import { countReads } from './helpers/reads';
 import { expectDownhillError, initRuntime } from './helpers/setup';
 
 const X = [1, 2, 3, 4];
@@ -25,7 +26,7 @@ describe('fit: the training loop', () => {
 
   it('the first step equals the hand-derived MSE gradient: dw = 2/N Σ(ŷ−y)x = −35, db = −12', async () => {
     const model = dh.models.linear();
-    const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1 });
+    const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1, recordGradNorm: true });
     const [w, b] = h.steps[0].params!;
     assert.ok(Math.abs(w - 0.35) < 1e-6 && Math.abs(b - 0.12) < 1e-6, `${w}, ${b}`);
     assert.ok(Math.abs(h.steps[0].gradNorm - Math.hypot(35, 12)) < 1e-4);
@@ -35,7 +36,7 @@ describe('fit: the training loop', () => {
 
   it('halfMse (the 1/(2N) convention) has half the gradient of mse', async () => {
     const model = dh.models.linear();
-    const h = await dh.fit({ model, loss: dh.losses.halfMse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1 });
+    const h = await dh.fit({ model, loss: dh.losses.halfMse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1, recordGradNorm: true });
     assert.ok(Math.abs(h.steps[0].gradNorm - Math.hypot(35, 12) / 2) < 1e-4);
     assert.equal(h.steps[0].loss, 20.5);
     dh.models.disposeModel(model);
@@ -104,6 +105,53 @@ describe('fit: the training loop', () => {
     });
     assert.deepEqual(seen, ['s1', 'e1', 's2', 'e2', 's3', 'e3', 'end']);
     assert.deepEqual(h.stopped, { reason: 'callback', message: 'enough', epoch: 3, step: 3 });
+    dh.models.disposeModel(model);
+  });
+
+  it('reads the device once every readEvery steps and at each epoch end; callbacks still see every step, in order', async () => {
+    const data = dh.data.linear({ n: 100, seed: 1 });
+    const reads = countReads();
+    const model = dh.models.linear();
+    const seen: number[] = [];
+    try {
+      const h = await dh.fit({
+        model, loss: dh.losses.mse, data, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 2, batchSize: 1, recordParams: false,
+        callbacks: [{ onStep: (s) => void seen.push(s.step) }],
+      });
+      // 100 steps an epoch: reads after steps 32, 64, 96 and at the epoch's end (100).
+      assert.equal(reads.count(), 2 * 4);
+      assert.deepEqual(seen, Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.ok(h.steps.every((s) => Number.isFinite(s.loss) && Number.isNaN(s.gradNorm)), 'losses read, gradient norm not recorded by default');
+      reads.reset();
+      await dh.fit({ model, loss: dh.losses.mse, data, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1, batchSize: 1, recordParams: false, readEvery: 1 });
+      assert.equal(reads.count(), 100, 'readEvery: 1 reads after every step');
+    } finally {
+      reads.restore();
+      dh.models.disposeModel(model);
+    }
+  });
+
+  it('a NaN loss stops the run within readEvery steps, naming the step where it appeared', async () => {
+    const model = dh.models.linear();
+    const data = dh.data.linear({ n: 100, seed: 1 });
+    const nanAfter5: dh.losses.LossFn = (p, y) => tf.mul(dh.losses.mse(p, y), ++calls > 5 ? NaN : 1);
+    let calls = 0;
+    const error = await expectDownhillError(
+      () => dh.fit({ model, loss: nanAfter5, data, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 1, batchSize: 1, readEvery: 10 }),
+      /diverged at step 6 \(epoch 1\): the loss became NaN/,
+    );
+    const { history } = error as dh.DivergenceError;
+    assert.equal(history.steps.length, 6, 'the history ends at the step that went bad');
+    assert.equal(history.stopped?.step, 6);
+    dh.models.disposeModel(model);
+  });
+
+  it('the gradient norm is recorded when asked for, and plotting it otherwise says how to record it', async () => {
+    const model = dh.models.linear();
+    const plain = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 3 });
+    expectDownhillError(() => dh.plot.lossCurve(plain, { y: 'gradNorm' }), /no run has a finite 'gradNorm'/, /recordGradNorm: true/);
+    const recorded = await dh.fit({ model, loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), epochs: 3, recordGradNorm: true });
+    assert.ok(recorded.steps.every((s) => s.gradNorm > 0));
     dh.models.disposeModel(model);
   });
 

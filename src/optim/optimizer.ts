@@ -64,8 +64,8 @@ export class Optimizer {
     const out = descentStep(this.params, () => loss(), this.transform, this.current);
     this.current = out.state;
     this.steps++;
-    const both = tf.stack([out.loss, out.gradNorm]);
-    tf.dispose([out.loss, out.gradNorm]);
+    const both = tf.stack([out.loss, out.gradNorm!]);
+    tf.dispose([out.loss, out.gradNorm!]);
     const [value, norm] = await both.data();
     both.dispose();
     this.lastGradNorm = norm;

@@ -7,8 +7,8 @@ import { GradientTransformation, applyUpdates } from './transformation';
 export interface StepOutput<S> {
   /** The loss at which the gradient was taken (before the update). */
   loss: tf.Scalar;
-  /** The norm of the raw gradient (before any clipping). */
-  gradNorm: tf.Scalar;
+  /** The norm of the raw gradient (before any clipping), when asked for. */
+  gradNorm?: tf.Scalar;
   state: S;
 }
 
@@ -23,6 +23,7 @@ export function descentStep<S>(
   objective: (params: NamedTensors) => tf.Tensor,
   transform: GradientTransformation<S>,
   state: S,
+  withGradNorm = true,
 ): StepOutput<S> {
   const trained = trainableParams(params);
   const names = Object.keys(trained);
@@ -45,7 +46,7 @@ export function descentStep<S>(
     }
     const grads: NamedTensors = {};
     names.forEach((n, i) => (grads[n] = gradList[i]));
-    const gradNorm = globalNorm(grads);
+    const gradNorm = withGradNorm ? globalNorm(grads) : undefined;
     const { updates, state: next } = transform.update(grads, state, trained);
     const updated = applyUpdates(trained, updates);
     names.forEach((n) => params[n].assign(updated[n]));

@@ -72,10 +72,13 @@ export function lossCurve(runs: Runs, options: LossCurveOptions = {}): Figure {
   if (empty === data.filter((t) => t.yaxis !== 'y2').length) {
     throw new DownhillError(
       `plot.lossCurve: no run has a finite '${y}' to draw${x === 'epoch' ? ' per epoch' : ' per step'}.`,
-      y.startsWith('val') ? 'train with validation data (fit({ validation }))' : `check the name: recorded are loss, gradNorm, lr, valLoss and the metrics you passed.`,
+      y.startsWith('val') ? 'train with validation data (fit({ validation }))' : y === 'gradNorm' ? 'record it: fit({ ..., recordGradNorm: true }) (descend always records it).' : `check the name: recorded are loss, gradNorm, lr, valLoss and the metrics you passed.`,
     );
   }
   const yLabel = LABELS[y] ?? (y.startsWith('val') && y.length > 3 ? `validation ${y[3].toLowerCase()}${y.slice(4)}` : y);
+  if (options.secondary === 'gradNorm' && list.every((r) => r.history.steps.every((st) => Number.isNaN(st.gradNorm)))) {
+    throw new DownhillError('plot.lossCurve: the gradient norm was not recorded for these runs.', 'record it: fit({ ..., recordGradNorm: true }) (descend always records it).');
+  }
   const layout: Record<string, unknown> = {
     title: { text: `${yLabel[0].toUpperCase()}${yLabel.slice(1)} per ${x === 'time' ? 'second' : x}${list.length > 1 ? ': ' + list.map((r) => r.name).join(' vs ') : ''}` },
     xaxis: axis(LABELS[x], x !== 'time' && Math.max(...list.map((r) => (x === 'epoch' ? r.history.epochs : r.history.steps).length)) <= 20 ? { dtick: 1 } : {}),

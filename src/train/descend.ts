@@ -52,6 +52,7 @@ export async function descend(options: DescendOptions): Promise<History> {
       optimizer: options.optimizer,
       epochs: steps,
       recordParams: true,
+      recordGradNorm: true,
       paramNames: names,
       batchesFor: () => [{ size: 1, objective: (p) => f(p.point as tf.Tensor1D), dispose() {} }],
     });

@@ -31,13 +31,20 @@ export interface FitOptions extends StopOptions {
   callbacks?: Callback[];
   /** Record the parameters after every step (default: when the model has at most 10 parameters). */
   recordParams?: boolean;
+  /** Record each step's gradient norm (history's gradNorm; default false: it costs a reduction per step). */
+  recordGradNorm?: boolean;
+  /**
+   * Read the loss and metrics back from the device every this many steps (default 32) and at
+   * each epoch's end; callbacks see every step, that much later. 1 reads after every step.
+   */
+  readEvery?: number;
   /** A label for plots and tables (default: the optimizer's name). */
   label?: string;
 }
 
 const FIT_OPTIONS = [
   'model', 'loss', 'data', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'seed', 'validation',
-  'metrics', 'callbacks', 'recordParams', 'label', ...STOP_OPTION_NAMES,
+  'metrics', 'callbacks', 'recordParams', 'recordGradNorm', 'readEvery', 'label', ...STOP_OPTION_NAMES,
 ];
 
 /**
@@ -90,6 +97,7 @@ export async function fit(options: FitOptions): Promise<History> {
       optimizer,
       epochs,
       recordParams: options.recordParams ?? countElements(model.params) <= 10,
+      recordGradNorm: options.recordGradNorm ?? false,
       callbacks: options.callbacks,
       batchesFor: function* (epoch) {
         if (fixed) {

@@ -8,7 +8,7 @@ export interface StepRecord {
   loss: number;
   /** The learning rate this step used (when the optimizer has one). */
   lr?: number;
-  /** The norm of the raw gradient, before any clipping. */
+  /** The norm of the raw gradient, before any clipping (NaN unless recorded: fit's recordGradNorm). */
   gradNorm: number;
   /** Seconds since training started, after this step. */
   time: number;

@@ -5,5 +5,6 @@ export { lrRangeTest, LrRangeTestOptions, LrRangeTestResult } from './lr_range_t
 export { compare, summarize, CompareOptions, ComparisonRow } from './compare';
 export { History, StepRecord, EpochRecord, StopReason, StopInfo } from './history';
 export { Callback, RunContext, printEpochs, printSteps } from './callbacks';
-export { StopOptions } from './loop';
+export { StopOptions, EarlyStoppingOptions, earlyStopping, stopOnConvergence, stopOnDivergence } from './stopping';
+export { DEFAULT_READ_EVERY } from './loop';
 export { DivergenceError } from './divergence';

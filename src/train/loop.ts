@@ -1,30 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { NamedTensors, disposeAll, flatNames, flatten } from '../named_tensors';
+import { NamedTensors, countElements, disposeAll, flatNames, flatten } from '../named_tensors';
 import { GradientTransformation } from '../optim/transformation';
 import { descentStep, trainableParams } from '../optim/step';
-import { checkInteger, checkNonNegative, checkPositive } from '../validate';
-import { DownhillError } from '../errors';
+import { checkInteger } from '../validate';
 import { Callback, RunContext } from './callbacks';
-import { DivergenceError, DivergenceMonitor } from './divergence';
-import { EpochRecord, History, StepRecord, StopInfo } from './history';
+import { EpochRecord, History, StepRecord } from './history';
+import { StopOptions, stoppingRules } from './stopping';
 
-/** When to stop before the last epoch. */
-export interface StopOptions {
-  /** Stop when the epoch loss changes by less than this (e.g. 1e-5): converged. */
-  tolerance?: number;
-  /** Early stopping: stop after this many epochs without improvement of the validation loss (or the loss). */
-  patience?: number;
-  /** The improvement that counts for early stopping (default 0). */
-  minDelta?: number;
-  /** With patience: put back the best parameters when stopping (default true). */
-  restoreBest?: boolean;
-  /** The loss counts as exploding past this multiple of its early value (default 1000). */
-  divergenceFactor?: number;
-  /** 'throw' (default) raises a DivergenceError carrying the history; 'stop' ends the run and returns it. */
-  onDivergence?: 'throw' | 'stop';
-}
-
-export const STOP_OPTION_NAMES = ['tolerance', 'patience', 'minDelta', 'restoreBest', 'divergenceFactor', 'onDivergence'];
+export { STOP_OPTION_NAMES, StopOptions, checkStopOptions } from './stopping';
 
 /** A batch as the loop sees it: a loss of the parameters (which may also report metrics). */
 export interface LoopBatch {
@@ -43,104 +26,111 @@ export interface LoopOptions extends StopOptions {
   evaluate?(): Promise<{ loss: number; metrics: Record<string, number> }>;
   callbacks?: Callback[];
   recordParams: boolean;
+  /** Record the norm of each step's raw gradient (one more reduction per step). */
+  recordGradNorm: boolean;
   paramNames?: string[];
+  /** Read the device's values every this many steps (and at each epoch's end). */
+  readEvery?: number;
 }
 
-export function checkStopOptions(where: string, o: StopOptions): void {
-  if (o.tolerance !== undefined) checkPositive(where, 'tolerance', o.tolerance, '1e-5');
-  if (o.patience !== undefined) checkInteger(where, 'patience', o.patience, 1);
-  if (o.minDelta !== undefined) checkNonNegative(where, 'minDelta', o.minDelta);
-  if (o.divergenceFactor !== undefined) checkPositive(where, 'divergenceFactor', o.divergenceFactor, '1000');
-  if (o.onDivergence !== undefined && o.onDivergence !== 'throw' && o.onDivergence !== 'stop') {
-    throw new DownhillError(`${where}: onDivergence must be 'throw' or 'stop', got '${String(o.onDivergence)}'.`, `use onDivergence: 'stop' to keep the history of a diverging run.`);
-  }
+/** The loop reads the device every this many steps by default: a read drains a GPU's queue. */
+export const DEFAULT_READ_EVERY = 32;
+
+/** A step taken whose values are still on the device. */
+interface PendingStep {
+  record: Omit<StepRecord, 'loss' | 'gradNorm'>;
+  values: tf.Tensor[];
+  size: number;
+  metricNames: string[];
 }
 
 /**
- * The training loop shared by fit, descend and the learning-rate range test: steps
- * through the batches of each epoch, records the history, runs callbacks and
- * applies the stopping rules. Memory: every step's temporaries are freed, and the
- * optimizer state is freed at the end, so tf.memory().numTensors does not grow.
+ * The training loop shared by fit, descend and the learning-rate range test. Each
+ * step runs on the device without waiting for it; the loss, gradient norm and
+ * metrics of the steps so far are read back in one batch every `readEvery` steps
+ * and at the end of each epoch, then recorded and shown to the callbacks in order.
+ * Stopping rules are callbacks too (stopping.ts). Memory: every step's temporaries
+ * are freed, and so is the optimizer state at the end.
  */
 export async function runLoop(o: LoopOptions): Promise<History> {
   const history = new History(o.label);
-  const callbacks = o.callbacks ?? [];
+  const rules = stoppingRules(o.where, o);
+  const callbacks = [...rules.beforeUser, ...(o.callbacks ?? []), ...rules.afterUser];
+  const readEvery = Math.min(checkInteger(o.where, 'readEvery', o.readEvery ?? DEFAULT_READ_EVERY, 1), ...callbacks.map((c) => c.readEvery ?? Infinity));
   if (o.recordParams) {
     history.paramNames = o.paramNames ?? flatNames(o.params);
-    history.initialParams = await readFlat(o.params);
+    history.initialParams = Array.from(await readAll([flatten(o.params)]));
   }
+  const paramCount = countElements(o.params);
   let state: unknown = tf.tidy(() => o.optimizer.init(trainableParams(o.params)) as tf.TensorContainer);
-  let stopRequest: string | undefined;
-  const run: RunContext = { history, params: o.params, stop: (m) => (stopRequest = m ?? 'stopped by a callback') };
-  const monitor = new DivergenceMonitor(o.divergenceFactor ?? 1000);
+  let current = { epoch: 0, step: 0 };
+  const run: RunContext = {
+    history,
+    params: o.params,
+    stop: (message = 'stopped by a callback', reason = 'callback') => {
+      history.stopped ??= { reason, message, ...current };
+    },
+  };
   const start = performance.now();
   const seconds = () => (performance.now() - start) / 1000;
-  let bestSnapshot: NamedTensors | undefined;
-  let sinceBest = 0;
+  let pending: PendingStep[] = [];
   let step = 0;
-  const stop = (info: Omit<StopInfo, 'step'>) => (history.stopped = { ...info, step });
+
+  /** Reads the pending steps' values in one go, records them and runs the step callbacks. */
+  const read = async (): Promise<StepRecord[]> => {
+    const taken = pending;
+    pending = [];
+    const values = await readAll(taken.flatMap((p) => p.values));
+    const records: StepRecord[] = [];
+    let at = 0;
+    for (const p of taken) {
+      const record: StepRecord = { ...p.record, loss: values[at++], gradNorm: o.recordGradNorm ? values[at++] : NaN };
+      if (p.metricNames.length) record.metrics = Object.fromEntries(p.metricNames.map((k) => [k, values[at++]]));
+      if (o.recordParams) record.params = Array.from(values.subarray(at, (at += paramCount)));
+      records.push(record);
+    }
+    return records;
+  };
 
   try {
     for (let epoch = 1; epoch <= o.epochs && !history.stopped; epoch++) {
-      let lossSum = 0;
-      let count = 0;
-      const metricSums: Record<string, number> = {};
-      let lastLr: number | undefined;
+      const seen: { record: StepRecord; size: number }[] = [];
+      const observe = async (records: StepRecord[], sizes: number[]) => {
+        for (const [i, record] of records.entries()) {
+          history.steps.push(record);
+          seen.push({ record, size: sizes[i] });
+          current = { epoch: record.epoch, step: record.step };
+          for (const cb of callbacks) if (!history.stopped) await cb.onStep?.(record, run);
+        }
+      };
       for (const batch of o.batchesFor(epoch)) {
         const lr = o.optimizer.learningRate?.(state);
-        const metricTensors: Record<string, tf.Tensor> = {};
-        let values: Float32Array;
+        const metrics: Record<string, tf.Tensor> = {};
         try {
-          const out = descentStep(o.params, (p) => batch.objective(p, metricTensors), o.optimizer, state);
+          const out = descentStep(o.params, (p) => batch.objective(p, metrics), o.optimizer, state, o.recordGradNorm);
           state = out.state;
-          const metricNames = Object.keys(metricTensors);
-          // One read per step: loss, gradient norm, metrics (and the parameters of small models).
-          const packed = tf.tidy(() => {
-            const scalars = tf.stack([out.loss, out.gradNorm, ...metricNames.map((k) => metricTensors[k])]);
-            return o.recordParams ? tf.concat([scalars, flatten(o.params)]) : scalars;
-          });
-          values = (await packed.data()) as Float32Array;
-          disposeAll([packed, out.loss, out.gradNorm]);
+          const values = [out.loss, ...(out.gradNorm ? [out.gradNorm] : []), ...Object.values(metrics)];
+          if (o.recordParams) values.push(tf.tidy(() => flatten(o.params)));
+          step++;
+          pending.push({ record: { step, epoch, time: seconds(), ...(lr !== undefined && { lr }) }, values, size: batch.size, metricNames: Object.keys(metrics) });
+        } catch (e) {
+          disposeAll(metrics);
+          throw e;
         } finally {
-          disposeAll(metricTensors);
           batch.dispose();
         }
-        step++;
-        lastLr = lr;
-        const metricNames = Object.keys(metricTensors);
-        const record: StepRecord = { step, epoch, loss: values[0], gradNorm: values[1], time: seconds() };
-        if (lr !== undefined) record.lr = lr;
-        if (metricNames.length) record.metrics = Object.fromEntries(metricNames.map((k, i) => [k, values[2 + i]]));
-        if (o.recordParams) record.params = Array.from(values.subarray(2 + metricNames.length));
-        history.steps.push(record);
-        lossSum += record.loss * batch.size;
-        count += batch.size;
-        for (const [k, v] of Object.entries(record.metrics ?? {})) metricSums[k] = (metricSums[k] ?? 0) + v * batch.size;
-
-        const problem = monitor.observe(record.loss);
-        if (problem) {
-          const message = `${o.where}: training diverged at step ${step} (epoch ${epoch}): ${problem}.`;
-          const fix =
-            `lower the learning rate${lr !== undefined ? ` (this step used ${lr}; try ${Number((lr / 10).toPrecision(2))})` : ''}, ` +
-            `or clip the gradients with optim.clipByGlobalNorm(1.0), or check the data for very large values.`;
-          stop({ reason: 'diverged', message: `${message} Fix: ${fix}`, epoch });
-          if ((o.onDivergence ?? 'throw') === 'throw') throw new DivergenceError(message, fix, history);
-          console.warn(`${message}\nFix: ${fix}`);
-          break;
+        if (pending.length >= readEvery) {
+          const sizes = pending.map((p) => p.size);
+          await observe(await read(), sizes);
         }
-        for (const cb of callbacks) await cb.onStep?.(record, run);
-        if (stopRequest) break;
+        if (history.stopped) break;
       }
-      if (count === 0) break;
-
-      const epochRecord: EpochRecord = {
-        epoch,
-        loss: lossSum / count,
-        metrics: Object.fromEntries(Object.entries(metricSums).map(([k, v]) => [k, v / count])),
-        time: seconds(),
-        steps: step,
-      };
-      if (lastLr !== undefined) epochRecord.lr = lastLr;
+      if (pending.length) {
+        const sizes = pending.map((p) => p.size);
+        await observe(await read(), sizes);
+      }
+      if (seen.length === 0) break;
+      const epochRecord = summarise(epoch, seen, seconds());
       if (o.evaluate && !history.stopped) {
         const val = await o.evaluate();
         epochRecord.valLoss = val.loss;
@@ -148,54 +138,46 @@ export async function runLoop(o: LoopOptions): Promise<History> {
         epochRecord.time = seconds();
       }
       history.epochs.push(epochRecord);
-      if (history.stopped) break;
-      for (const cb of callbacks) await cb.onEpoch?.(epochRecord, run);
-
-      const monitored = epochRecord.valLoss ?? epochRecord.loss;
-      const monitorName = epochRecord.valLoss !== undefined ? 'valLoss' : 'loss';
-      if (!history.best || monitored < history.best.value - (o.minDelta ?? 0)) {
-        history.best = { epoch, value: monitored, monitor: monitorName };
-        sinceBest = 0;
-        if (o.patience !== undefined && (o.restoreBest ?? true)) {
-          disposeAll(bestSnapshot);
-          bestSnapshot = Object.fromEntries(Object.entries(o.params).map(([k, v]) => [k, tf.clone(v)]));
-        }
-      } else {
-        sinceBest++;
-      }
-
-      const previous = history.epochs[history.epochs.length - 2];
-      if (stopRequest) {
-        stop({ reason: 'callback', message: stopRequest, epoch });
-      } else if (o.tolerance !== undefined && previous && Math.abs(epochRecord.loss - previous.loss) < o.tolerance) {
-        stop({
-          reason: 'tolerance',
-          message: `converged: the loss changed by ${Math.abs(epochRecord.loss - previous.loss).toExponential(2)} (< tolerance ${o.tolerance}) in epoch ${epoch}.`,
-          epoch,
-        });
-      } else if (o.patience !== undefined && sinceBest >= o.patience) {
-        const best = history.best!;
-        if (bestSnapshot) for (const [k, v] of Object.entries(bestSnapshot)) o.params[k].assign(v);
-        stop({
-          reason: 'earlyStopping',
-          message: `early stopping: ${best.monitor} has not improved for ${o.patience} epochs; ${bestSnapshot ? `restored the parameters of epoch ${best.epoch}` : `kept the last parameters`} (${best.monitor} ${best.value.toPrecision(4)}).`,
-          epoch,
-        });
-      } else if (epoch === o.epochs) {
-        stop({ reason: 'maxEpochs', message: `reached the maximum of ${o.epochs} epochs.`, epoch });
-      }
+      current = { epoch, step };
+      for (const cb of callbacks) if (!history.stopped) await cb.onEpoch?.(epochRecord, run);
+      if (epoch === o.epochs) run.stop(`reached the maximum of ${o.epochs} epochs.`, 'maxEpochs');
     }
   } finally {
+    disposeAll(pending.map((p) => p.values));
     disposeAll(state);
-    disposeAll(bestSnapshot);
+    for (const cb of callbacks) await cb.onEnd?.(history, run);
   }
-  for (const cb of callbacks) await cb.onEnd?.(history, run);
   return history;
 }
 
-async function readFlat(params: NamedTensors): Promise<number[]> {
-  const flat = flatten(params);
-  const values = Array.from(await flat.data());
-  flat.dispose();
+/** An epoch's record from its steps: losses and metrics averaged, weighted by batch size. */
+function summarise(epoch: number, seen: { record: StepRecord; size: number }[], time: number): EpochRecord {
+  let count = 0;
+  let loss = 0;
+  const sums: Record<string, number> = {};
+  for (const { record, size } of seen) {
+    count += size;
+    loss += record.loss * size;
+    for (const [k, v] of Object.entries(record.metrics ?? {})) sums[k] = (sums[k] ?? 0) + v * size;
+  }
+  const last = seen[seen.length - 1].record;
+  const e: EpochRecord = {
+    epoch,
+    loss: loss / count,
+    metrics: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / count])),
+    time,
+    steps: last.step,
+  };
+  if (last.lr !== undefined) e.lr = last.lr;
+  return e;
+}
+
+/** The values of several tensors in one device→host read (the tensors are disposed). */
+async function readAll(tensors: tf.Tensor[]): Promise<Float32Array> {
+  if (tensors.length === 0) return new Float32Array(0);
+  const packed = tf.tidy(() => tf.concat(tensors.map((t) => t.reshape([-1]))));
+  disposeAll(tensors);
+  const values = (await packed.data()) as Float32Array;
+  packed.dispose();
   return values;
 }

@@ -80,6 +80,7 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
       optimizer: options.optimizer(schedule),
       epochs: Math.ceil(steps / perEpoch),
       recordParams: false,
+      recordGradNorm: false,
       onDivergence: 'stop',
       divergenceFactor: Infinity,
       batchesFor: function* (epoch) {
