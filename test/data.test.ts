@@ -2,6 +2,9 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
 import { expectDownhillError, initRuntime } from './helpers/setup';
+import { batches } from '../src/data/batches';
+import { batchSource } from '../src/data/device_batches';
+import { Random } from '../src/random';
 
 describe('data', () => {
   before(initRuntime);
@@ -94,4 +97,31 @@ describe('data', () => {
 
   it('bad input: a split fraction outside (0, 1)', () =>
     expectDownhillError(() => dh.data.split(dh.data.linear({ n: 10 }), 1.5), /fraction must be between 0 and 1/));
+});
+
+describe('batches gathered on the device', () => {
+  before(initRuntime);
+
+  it('give the same batches as host copies, shuffled or not, and free everything they made', async () => {
+    const d = dh.data.take(dh.data.mnist({ train: 50, test: 1 }).train, 50);
+    const order = new Random(3).permutation(d.size);
+    const before = tf.memory().numTensors;
+    for (const limit of [Infinity, 1000]) {
+      const source = batchSource(d, 16, limit);
+      assert.equal(source.resident, limit === Infinity, 'a dataset over the limit stays on the host');
+      for (const o of [order, undefined]) {
+        const host = [...batches(d, 16, o)];
+        const device = [...source.epoch(o)];
+        assert.deepEqual(device.map((b) => b.size), [16, 16, 16, 2]);
+        for (const [i, b] of device.entries()) {
+          assert.deepEqual(await b.x.data(), await host[i].x.data());
+          assert.deepEqual(await b.y.data(), await host[i].y.data());
+          assert.equal(b.y.dtype, 'int32');
+        }
+        tf.dispose([...host, ...device].flatMap((b) => [b.x, b.y]));
+      }
+      source.dispose();
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
 });

@@ -7,6 +7,8 @@ export interface Batch {
   x: tf.Tensor;
   y: tf.Tensor;
   size: number;
+  /** The tensors belong to the batch source (do not dispose them). */
+  shared?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataInput, dataset } from '../data/dataset';
-import { Batch, batches, epochOrder, resolveBatchSize } from '../data/batches';
+import { Batch, epochOrder, resolveBatchSize } from '../data/batches';
+import { batchSource } from '../data/device_batches';
 import { DownhillError } from '../errors';
 import { LossFn, MetricFn } from '../losses/loss';
 import { Model } from '../models/model';
@@ -74,7 +75,7 @@ export async function fit(options: FitOptions): Promise<History> {
   const seed = options.seed ?? 0;
   const metrics = options.metrics ?? {};
 
-  const toLoopBatch = (b: Batch, owned: boolean): LoopBatch => ({
+  const toLoopBatch = (b: Batch): LoopBatch => ({
     size: b.size,
     objective(params, metricsOut) {
       const prediction = model.forward(params, b.x);
@@ -82,11 +83,10 @@ export async function fit(options: FitOptions): Promise<History> {
       return loss(prediction, b.y);
     },
     dispose: () => {
-      if (owned) tf.dispose([b.x, b.y]);
+      if (!b.shared) tf.dispose([b.x, b.y]);
     },
   });
-  // Full-batch without shuffling sees the same batch every step: upload it once.
-  const fixed = fullBatch && !shuffle ? batches(train, batchSize).next().value as Batch : undefined;
+  const source = batchSource(train, batchSize);
 
   try {
     return await runLoop({
@@ -100,15 +100,11 @@ export async function fit(options: FitOptions): Promise<History> {
       recordGradNorm: options.recordGradNorm ?? false,
       callbacks: options.callbacks,
       batchesFor: function* (epoch) {
-        if (fixed) {
-          yield toLoopBatch(fixed, false);
-          return;
-        }
-        for (const b of batches(train, batchSize, epochOrder(train, shuffle, seed, epoch))) yield toLoopBatch(b, true);
+        for (const b of source.epoch(epochOrder(train, shuffle, seed, epoch))) yield toLoopBatch(b);
       },
       evaluate: validation ? () => evaluate(model, validation, { loss, metrics }) : undefined,
     });
   } finally {
-    if (fixed) tf.dispose([fixed.x, fixed.y]);
+    source.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataInput, dataset } from '../data/dataset';
-import { batches, epochOrder, resolveBatchSize } from '../data/batches';
+import { epochOrder, resolveBatchSize } from '../data/batches';
+import { batchSource } from '../data/device_batches';
 import { DownhillError } from '../errors';
 import { LossFn } from '../losses/loss';
 import { Model } from '../models/model';
@@ -72,6 +73,7 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
   let average = 0;
   let best = Infinity;
   let history: History;
+  const source = batchSource(data, batchSize);
   try {
     history = await runLoop({
       where,
@@ -84,7 +86,7 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
       onDivergence: 'stop',
       divergenceFactor: Infinity,
       batchesFor: function* (epoch) {
-        for (const b of batches(data, batchSize, epochOrder(data, true, options.seed ?? 0, epoch))) {
+        for (const b of source.epoch(epochOrder(data, true, options.seed ?? 0, epoch))) {
           yield { size: b.size, objective: (p) => loss(model.forward(p, b.x), b.y), dispose: () => tf.dispose([b.x, b.y]) };
         }
       },
@@ -104,6 +106,7 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
       ],
     });
   } finally {
+    source.dispose();
     for (const [k, v] of Object.entries(saved)) model.params[k].assign(v);
     disposeAll(saved);
   }

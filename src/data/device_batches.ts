@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { largestTensorBytes } from '../runtime/binding_limit';
+import { Batch, batches } from './batches';
+import { Dataset, toTensors } from './dataset';
+
+/** Batches of one dataset for a whole run: `epoch(order)` yields one epoch's batches; dispose() frees the upload. */
+export interface BatchSource {
+  epoch(order?: Int32Array): Iterable<Batch>;
+  /** Whether the dataset lives on the device (else each batch is uploaded on its own). */
+  readonly resident: boolean;
+  dispose(): void;
+}
+
+/**
+ * A dataset uploaded to the device once, each batch gathered there by index (two
+ * kernels and a small upload of the indices) instead of copied on the host and
+ * uploaded whole every step. A dataset larger than the backend can use in one
+ * kernel (largestTensorBytes) stays on the host and is uploaded batch by batch.
+ * Each batch's tensors belong to the caller, as with `batches`, except a `shared`
+ * one (the whole dataset unshuffled), which the source frees.
+ */
+export function batchSource(d: Dataset, batchSize: number, limitBytes = largestTensorBytes()): BatchSource {
+  if (d.x.byteLength > limitBytes || d.y.byteLength > limitBytes) {
+    return { resident: false, epoch: (order) => batches(d, batchSize, order), dispose() {} };
+  }
+  const all = toTensors(d);
+  return {
+    resident: true,
+    *epoch(order) {
+      for (let start = 0; start < d.size; start += batchSize) {
+        const size = Math.min(batchSize, d.size - start);
+        if (!order && size === d.size) {
+          yield { x: all.x, y: all.y, size, shared: true };
+        } else if (!order) {
+          yield { x: tf.slice(all.x, start, size), y: tf.slice(all.y, start, size), size };
+        } else {
+          yield tf.tidy(() => {
+            const indices = tf.tensor1d(order.subarray(start, start + size), 'int32');
+            return { x: tf.gather(all.x, indices), y: tf.gather(all.y, indices), size };
+          });
+        }
+      }
+    },
+    dispose: () => tf.dispose([all.x, all.y]),
+  };
+}
