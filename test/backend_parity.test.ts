@@ -82,6 +82,18 @@ describe('backends agree: cpu, wasm and webgpu', function () {
     assert.ok(results.webgpu.at(-1)! > 0.7, `webgpu learned: accuracy ${results.webgpu.at(-1)}`);
   });
 
+  it('an MLP (dense layers with relu fused into their kernels) on an MNIST subset, trained with Adam', async () => {
+    const { train } = dh.data.mnist({ train: 512, test: 1 });
+    const results = await onEveryBackend(async () => {
+      const model = dh.models.mlp({ sizes: [784, 32, 10], seed: 3 });
+      const h = await dh.fit({ model, loss: dh.losses.crossEntropy, data: train, optimizer: dh.optim.adam({ lr: 1e-3 }), batchSize: 64, epochs: 2, seed: 5 });
+      const weights = Array.from((await model.params.w1.data()).filter((_, i) => i % 211 === 0));
+      dh.models.disposeModel(model);
+      return [...weights, ...h.stepValues('loss')];
+    });
+    assertClose(results, 2e-4, 'first-layer weights and every step loss');
+  });
+
   it('auto does not pick a software WebGPU adapter; doctor says why and how to use it anyway', async function () {
     const info = await dh.runtime.init({ backend: 'auto' });
     const webgpu = info.backends.find((b) => b.name === 'webgpu')!;

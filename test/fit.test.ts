@@ -285,4 +285,31 @@ describe('losses', () => {
     const oneHot = tf.tensor2d([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
     assert.ok(Math.abs(dh.losses.crossEntropy(z, oneHot).dataSync()[0] - reference(z).dataSync()[0]) < 1e-6, 'one-hot targets give the same');
   });
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`on ${backend}, one fused kernel computes the loss and its gradient, equal to the composite, for labels and for probability rows`, async () => {
+      await dh.runtime.init({ backend });
+      try {
+        const z = tf.randomNormal([37, 10], 0, 3, 'float32', 1);
+        const labels = tf.tensor1d(Array.from({ length: 37 }, (_, i) => (i * 7) % 10), 'int32');
+        const soft = tf.softmax(tf.randomNormal([37, 10], 0, 1, 'float32', 2));
+        const composite = (target: tf.Tensor) => (l: tf.Tensor) =>
+          tf.neg(tf.mean(tf.sum(tf.mul(target.dtype === 'int32' ? tf.cast(tf.oneHot(target as tf.Tensor1D, 10), 'float32') : target, tf.logSoftmax(l)), -1)));
+        for (const target of [labels, soft]) {
+          const profile = await tf.profile(() => tf.tidy(() => dh.losses.crossEntropy(z, target)));
+          assert.deepEqual(profile.kernelNames, ['DownhillSoftmaxCrossEntropy'], 'one kernel forward');
+          const [ours, theirs] = [(l: tf.Tensor) => dh.losses.crossEntropy(l, target), composite(target)].map((f) => tf.valueAndGrad(f)(z));
+          assert.ok(Math.abs(ours.value.dataSync()[0] - theirs.value.dataSync()[0]) < 1e-5);
+          const [a, b] = [ours.grad.dataSync(), theirs.grad.dataSync()];
+          a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `gradient[${i}]: ${v} vs ${b[i]}`));
+          tf.dispose([ours.value, ours.grad, theirs.value, theirs.grad]);
+        }
+        await expectDownhillError(() => dh.losses.crossEntropy(z, tf.tensor1d(Array.from({ length: 37 }, (_, i) => (i === 5 ? 10 : 0)), 'int32')), /sample 5 has label 10, but the logits have 10 classes/);
+        await expectDownhillError(() => dh.losses.crossEntropy(z, tf.tensor1d(Array.from({ length: 37 }, (_, i) => (i === 2 ? -1 : 0)), 'int32')), /sample 2 has label -1/);
+        tf.dispose([z, labels, soft]);
+      } finally {
+        await initRuntime();
+      }
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
+import { hasSoftmaxCrossEntropyKernel, softmaxCrossEntropyKernel } from '../runtime/kernels/softmax_cross_entropy';
 
 /** Labels are class indices (int32, [n]) or float rows [n, classes] (one-hot or probabilities). */
 function checkTargets(where: string, logits: tf.Tensor, target: tf.Tensor): void {
@@ -25,13 +26,21 @@ function checkTargets(where: string, logits: tf.Tensor, target: tf.Tensor): void
 /**
  * Cross-entropy from logits, computed stably through log-softmax
  * (logits − logsumexp(logits)), averaged over the batch: torch.nn.CrossEntropyLoss.
- * Its gradient is written out, (softmax(logits) − targets)/n: four kernels instead
- * of the dozen that differentiating log-softmax step by step costs (on WASM the
- * per-kernel overhead, not the arithmetic, dominates a small model's step).
+ * Its gradient is written out, (softmax(logits) − targets)/n. On cpu and wasm one
+ * fused kernel computes both (runtime/kernels/softmax_cross_entropy.ts), taking
+ * class indices as they are; elsewhere a few TF.js ops do, through one-hot rows
+ * (on WASM and GPUs the per-kernel overhead, not the arithmetic, dominates a
+ * small model's step).
  */
 export function crossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
   checkTargets('crossEntropy', logits, target);
   const [n, classes] = logits.shape as [number, number];
+  if (hasSoftmaxCrossEntropyKernel() && logits.dtype === 'float32') {
+    // One kernel forward (loss and gradient together), one multiplication back; no one-hot rows.
+    const [value, gradient] = softmaxCrossEntropyKernel(logits, target);
+    gradient.dispose();
+    return value;
+  }
   return tf.tidy(() => {
     // (tf.oneHot's float32 option writes integer bits on the WASM backend: cast instead.)
     const rows = target.dtype === 'int32' ? tf.cast(tf.oneHot(target as tf.Tensor1D, classes), 'float32') : target;

@@ -53,8 +53,10 @@ export function mlp(options: MlpOptions): Model {
     forward(p, x) {
       let h = x;
       for (let i = 1; i <= layers; i++) {
-        h = dense(h, p[`w${i}`], p[`b${i}`], 'models.mlp');
-        if (i < layers) h = act(h);
+        const hidden = i < layers;
+        // relu is fused into the layer's kernel; TF.js has no fused gradient for the others.
+        h = dense(h, p[`w${i}`], p[`b${i}`], 'models.mlp', hidden && activation === 'relu' ? 'relu' : 'linear');
+        if (hidden && activation !== 'relu') h = act(h);
       }
       return h;
     },

@@ -43,6 +43,16 @@ export function speedUpMatMul(): string {
     tf.unregisterKernel('BatchMatMul', 'wasm');
     tf.registerKernel({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc, [PATCHED]: true } as tf.KernelConfig);
   }
+  const fused = tf.getKernel('_FusedMatMul', 'wasm') as (tf.KernelConfig & { [PATCHED]?: true }) | undefined;
+  if (fused && !fused[PATCHED]) {
+    const xnnpack = fused.kernelFunc as unknown as (args: FusedArgs) => tf.TensorInfo;
+    const kernelFunc = (args: FusedArgs) => {
+      const addon = useNative ? native.addon : undefined;
+      return (addon && fusedSgemmKernel(addon, args)) || xnnpack(args);
+    };
+    tf.unregisterKernel('_FusedMatMul', 'wasm');
+    tf.registerKernel({ ...fused, kernelFunc: kernelFunc as unknown as tf.KernelFunc, [PATCHED]: true } as tf.KernelConfig);
+  }
   return native.addon
     ? `matMul: native OpenBLAS (${native.addon.describe()})`
     : `matMul: XNNPACK inside WASM; the faster native OpenBLAS matMul is not in use: ${native.reason} (fix: ${native.fix})`;
@@ -76,6 +86,38 @@ function sgemmKernel(addon: BlasAddon, { inputs: { a, b }, backend, attrs }: Ker
   const heap = backend.wasm.HEAPU8.buffer;
   const view = (t: tf.TensorInfo, size: number) => new Float32Array(heap, backend.dataIdMap.get(t.dataId).memoryOffset, size);
   addon.sgemm(ta, tb, m, n, k, view(a, batchA * m * k), view(b, batchB * k * n), view(out, batch * m * n), batch, batchA, batchB);
+  return out;
+}
+
+type FusedArgs = {
+  inputs: { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+  backend: WasmBackend;
+  attrs: { transposeA?: boolean; transposeB?: boolean; activation?: string; [key: string]: unknown };
+};
+
+/**
+ * A dense layer's forward pass, x·W + b then relu, as one kernel: OpenBLAS's sgemm,
+ * then the bias and the activation in one pass over the output in the heap.
+ * Other activations, and biases that are not one value per column, go to XNNPACK.
+ */
+function fusedSgemmKernel(addon: BlasAddon, { inputs: { a, b, bias, preluActivationWeights }, backend, attrs }: FusedArgs): tf.TensorInfo | undefined {
+  const activation = attrs.activation ?? 'linear';
+  if (preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return undefined;
+  const n = attrs.transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+  if (bias && (bias.dtype !== 'float32' || (tf.util.sizeFromShape(bias.shape) !== n && tf.util.sizeFromShape(bias.shape) !== 1))) return undefined;
+  const out = sgemmKernel(addon, { inputs: { a, b }, backend, attrs });
+  if (!out) return undefined;
+  const heap = backend.wasm.HEAPU8.buffer;
+  const size = tf.util.sizeFromShape(out.shape);
+  const y = new Float32Array(heap, backend.dataIdMap.get(out.dataId).memoryOffset, size);
+  const beta = bias ? new Float32Array(heap, backend.dataIdMap.get(bias.dataId).memoryOffset, tf.util.sizeFromShape(bias.shape)) : undefined;
+  const relu = activation === 'relu';
+  const perColumn = beta?.length === n;
+  for (let i = 0; i < size; i++) {
+    let v = y[i];
+    if (beta) v += perColumn ? beta[i % n] : beta[0];
+    y[i] = relu && v < 0 ? 0 : v;
+  }
   return out;
 }
 
