@@ -286,6 +286,28 @@ describe('losses', () => {
     assert.ok(Math.abs(dh.losses.crossEntropy(z, oneHot).dataSync()[0] - reference(z).dataSync()[0]) < 1e-6, 'one-hot targets give the same');
   });
 
+  it('a dense layer is one kernel forward, and its backward pass computes no gradient for the data', async () => {
+    const model = dh.models.mlp({ sizes: [20, 8, 3], seed: 1 });
+    const x = tf.randomNormal([16, 20], 0, 1, 'float32', 4);
+    const y = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32');
+    const forward = await tf.profile(() => tf.tidy(() => model.forward(model.params, x)));
+    assert.deepEqual(forward.kernels.map((k) => k.name), ['DownhillDenseRelu', 'DownhillDense']);
+    const names = Object.keys(model.params);
+    const backward = await tf.profile(() =>
+      tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => dh.losses.crossEntropy(model.forward(Object.fromEntries(names.map((n, i) => [n, ps[i]])), x), y))(names.map((n) => model.params[n]))),
+    );
+    // ∂w2, ∂h (into the hidden layer) and ∂w1; no ∂x.
+    assert.equal(backward.kernels.filter((k) => k.name === 'BatchMatMul').length, 3);
+    // The gradients agree with the same layers written as separate ops.
+    const separate = (p: Record<string, tf.Tensor>) => dh.losses.crossEntropy(tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, p.w1), p.b1)), p.w2), p.b2), y);
+    const [ours, theirs] = [(p: Record<string, tf.Tensor>) => dh.losses.crossEntropy(model.forward(p, x), y), separate].map((f) =>
+      tf.grads((...ps: tf.Tensor[]) => f(Object.fromEntries(names.map((n, i) => [n, ps[i]]))))(names.map((n) => model.params[n])),
+    );
+    ours.forEach((g, i) => g.dataSync().forEach((v, j) => assert.ok(Math.abs(v - theirs[i].dataSync()[j]) < 1e-6, `${names[i]}[${j}]`)));
+    tf.dispose([x, y, ...ours, ...theirs]);
+    dh.models.disposeModel(model);
+  });
+
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`on ${backend}, one fused kernel computes the loss and its gradient, equal to the composite, for labels and for probability rows`, async () => {
       await dh.runtime.init({ backend });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
+import { fusedDense, hasDenseKernel } from '../runtime/kernels/dense';
 import { Random } from '../random';
 import { checkInteger, checkOptions } from '../validate';
 import { Init, initWeights } from './init';
@@ -16,7 +17,7 @@ export interface LinearOptions {
 
 /**
  * x·w + b, with x [n, inputs], w [inputs, outputs], b [outputs], then relu when
- * asked: one fused kernel (TF.js's fused matMul, whose gradient is written out too)
+ * asked: one fused kernel (TF.js's _FusedMatMul, with the gradient in runtime/kernels/dense.ts)
  * instead of a matMul, an add and an activation, each launched and stored apart.
  */
 export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, where: string, activation: 'linear' | 'relu' = 'linear'): tf.Tensor {
@@ -31,7 +32,9 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, where: string, a
           : `give the model inputs: ${x.shape[1]} or pass ${w.shape[0]} features per sample.`,
     );
   }
-  return tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b, activation });
+  if (hasDenseKernel() && w.rank === 2 && b.rank === 1) return fusedDense(x, w, b, activation);
+  const y = tf.add(tf.matMul(x, w), b);
+  return activation === 'relu' ? tf.relu(y) : y;
 }
 
 /** A linear model: linear regression (one output) or the logits of softmax regression. */

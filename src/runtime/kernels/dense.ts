@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * A dense layer, y = act(x·w + b) with act relu or linear, as one kernel while
+ * training. TF.js has the fused kernel (_FusedMatMul) on every backend, but its
+ * tf.fused.matMul runs a separate matMul, add and activation whenever gradients
+ * are recorded with an activation, and otherwise wraps the kernel in a custom
+ * gradient that reshapes and copies its inputs and computes the gradient of every
+ * input, the data included. These two kernels run _FusedMatMul itself and give
+ * the tape the layer's gradient, so it computes only what it needs:
+ *
+ *   g = dy ⊙ [y > 0] (relu) or dy (linear)
+ *   ∂x = g·wᵀ   ∂w = xᵀ·g   ∂b = Σ over the rows of g
+ *
+ * The linear one does not keep its output for the backward pass (the relu one
+ * needs it for the mask).
+ */
+const KERNELS = { linear: 'DownhillDense', relu: 'DownhillDenseRelu' } as const;
+const BACKENDS = ['cpu', 'wasm', 'webgpu', 'webgl', 'tensorflow'];
+
+for (const [activation, kernelName] of Object.entries(KERNELS)) {
+  for (const backendName of BACKENDS) {
+    if (tf.getKernel(kernelName, backendName)) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      // Looked up at each call, so that a faster _FusedMatMul registered later (runtime/wasm_matmul.ts) is the one used.
+      kernelFunc: ({ inputs, backend }) =>
+        tf.getKernel('_FusedMatMul', backendName)!.kernelFunc({
+          inputs: { a: inputs.x, b: inputs.w, bias: inputs.b },
+          backend,
+          attrs: { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 },
+        }),
+    });
+  }
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x', 'w'],
+    outputsToSave: [activation === 'relu'],
+    gradFunc: (dy, saved) => {
+      const [x, w, y] = saved;
+      // Computed once, here: each input's gradient below runs in a tidy of its own.
+      const g = activation === 'relu' ? tf.mul(dy as tf.Tensor, tf.step(y)) : (dy as tf.Tensor);
+      return {
+        x: () => tf.matMul(g, w, false, true),
+        w: () => tf.matMul(x, g, true, false),
+        b: () => tf.sum(g, 0),
+      };
+    },
+  });
+}
+
+/** Whether the active backend can run the fused dense kernels (else TF.js's separate ops do). */
+export function hasDenseKernel(): boolean {
+  return BACKENDS.includes(tf.getBackend()) && !!tf.getKernel('_FusedMatMul', tf.getBackend());
+}
+
+/** act(x·w + b) for x [n, in], w [in, out], b [out], as one kernel. */
+export function fusedDense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, activation: 'linear' | 'relu'): tf.Tensor {
+  return tf.engine().runKernel(KERNELS[activation], { x, w, b } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+}
