@@ -94,6 +94,29 @@ describe('backends agree: cpu, wasm and webgpu', function () {
     assertClose(results, 2e-4, 'first-layer weights and every step loss');
   });
 
+  it('softmax cross-entropy is one kernel on webgpu too, equal to the composite; a label out of range makes the loss NaN', async () => {
+    await dh.runtime.init({ backend: 'webgpu' });
+    const z = tf.randomNormal([300, 10], 0, 3, 'float32', 1);
+    const labels = tf.tensor1d(Array.from({ length: 300 }, (_, i) => (i * 7) % 10), 'int32');
+    const rows = tf.softmax(tf.randomNormal([300, 10], 0, 1, 'float32', 2));
+    for (const target of [labels, rows]) {
+      const profile = await tf.profile(() => tf.tidy(() => dh.losses.crossEntropy(z, target)));
+      assert.deepEqual(profile.kernels.map((k) => k.name), ['DownhillSoftmaxCrossEntropy']);
+      const composite = (l: tf.Tensor) =>
+        tf.neg(tf.mean(tf.sum(tf.mul(target.dtype === 'int32' ? tf.cast(tf.oneHot(target as tf.Tensor1D, 10), 'float32') : target, tf.logSoftmax(l)), -1)));
+      const ours = tf.valueAndGrad((l: tf.Tensor) => dh.losses.crossEntropy(l, target))(z);
+      const theirs = tf.valueAndGrad(composite)(z);
+      assert.ok(Math.abs((await ours.value.data())[0] - (await theirs.value.data())[0]) < 1e-5);
+      const [a, b] = [await ours.grad.data(), await theirs.grad.data()];
+      a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `gradient[${i}]: ${v} vs ${b[i]}`));
+      tf.dispose([ours.value, ours.grad, theirs.value, theirs.grad]);
+    }
+    const bad = tf.tensor1d(Array.from({ length: 300 }, (_, i) => (i === 5 ? 10 : 0)), 'int32');
+    const loss = dh.losses.crossEntropy(z, bad);
+    assert.ok(Number.isNaN((await loss.data())[0]));
+    tf.dispose([z, labels, rows, bad, loss]);
+  });
+
   it('auto does not pick a software WebGPU adapter; doctor says why and how to use it anyway', async function () {
     const info = await dh.runtime.init({ backend: 'auto' });
     const webgpu = info.backends.find((b) => b.name === 'webgpu')!;

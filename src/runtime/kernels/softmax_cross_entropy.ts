@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../../errors';
+import { webgpuKernel } from './softmax_cross_entropy_webgpu';
 
 /**
  * Softmax cross-entropy in one kernel: from logits z [n, c] and targets (class
@@ -78,7 +79,7 @@ function wasmKernel({ inputs, backend }: { inputs: Inputs; backend: WasmBackend 
   return [loss, grad];
 }
 
-for (const [backendName, kernelFunc] of [['cpu', cpuKernel], ['wasm', wasmKernel]] as const) {
+for (const [backendName, kernelFunc] of [['cpu', cpuKernel], ['wasm', wasmKernel], ['webgpu', webgpuKernel]] as const) {
   if (!tf.getKernel(SOFTMAX_CROSS_ENTROPY, backendName)) {
     tf.registerKernel({ kernelName: SOFTMAX_CROSS_ENTROPY, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
