@@ -4,7 +4,8 @@
  * works here (or --backends a,b), with PyTorch's time for the same trainings
  * measured in the same run when Debian's python3-torch is installed, and the notebook
  * kernel's start time against a bare tslab kernel. Prints tables and writes JSON.
- * `--kernel-only` times the kernel alone.
+ * `--kernel-only` times the kernel alone; `--footprint` measures one student's kernel
+ * (memory, CPU time) for lessons 1 and 8, the figures a JupyterHub is sized by.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,6 +14,7 @@ import { TASKS, TrainingResult, trainTimed } from './mnist_training';
 import { runTorch } from './torch_reference';
 import { KernelTiming, kernelTiming } from './kernel_timing';
 import { MatMulResult, matMulThroughput } from './matmul_throughput';
+import { KernelFootprint, kernelFootprint } from './kernel_footprint';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,6 +46,23 @@ function printKernel(k: ReturnType<typeof kernelReport>): void {
 
 async function main(): Promise<void> {
   const out = argument('out') ?? path.join('out', 'bench.json');
+  if (process.argv.includes('--footprint')) {
+    const lessons: [string, Record<string, unknown>][] = [
+      ['01-descent-on-a-curve.ipynb', {}],
+      ['08-mnist-softmax-regression.ipynb', {}],
+      ['08-mnist-softmax-regression.ipynb', { epochs: 2, trainSize: 20000 }],
+    ];
+    const footprints: KernelFootprint[] = [];
+    for (const [file, parameters] of lessons) {
+      const f = await kernelFootprint(path.join(__dirname, '..', '..', 'notebooks', file), parameters);
+      footprints.push(f);
+      console.log(`${file} ${JSON.stringify(parameters)}: peak ${f.peakMiB.toFixed(0)} MiB, after the run ${f.afterRunMiB.toFixed(0)} MiB, CPU ${f.cpuSeconds.toFixed(1)} s, wall ${f.wallSeconds.toFixed(1)} s`);
+    }
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: { cpus: require('os').cpus().length, memoryGiB: round(require('os').totalmem() / 2 ** 30, 1), node: process.version }, footprints }, null, 2));
+    console.log(`wrote ${out}`);
+    return;
+  }
   if (process.argv.includes('--kernel-only')) {
     const kernel = kernelReport(await kernelTiming(Number(argument('rounds') ?? 5)));
     fs.mkdirSync(path.dirname(out), { recursive: true });

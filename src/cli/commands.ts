@@ -6,6 +6,7 @@ import { labCommand } from './lab_command';
 import { galleryCommand } from './gallery_command';
 import { assignCommand } from './assign_command';
 import { gradeCommand } from './grade_command';
+import { hubCommand } from './hub_command';
 
 export interface Command {
   summary: string;
@@ -21,6 +22,7 @@ export const COMMANDS: Record<string, Command> = {
   gallery: galleryCommand,
   assign: assignCommand,
   grade: gradeCommand,
+  hub: hubCommand,
   doctor: doctorCommand,
 };
 

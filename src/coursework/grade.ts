@@ -86,7 +86,7 @@ const PRINTED_KEPT = 8000;
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** A file name for a submission's result and feedback: its name plus a hash of its path (two alice.ipynb stay apart). */
-function keyOf(file: string): string {
+export function resultKey(file: string): string {
   const base = path.basename(file, '.ipynb').replace(/[^\w.-]+/g, '_').slice(0, 60) || 'submission';
   return `${base}-${sha256(path.resolve(file)).slice(0, 8)}`;
 }
@@ -121,7 +121,7 @@ export async function grade(options: GradeOptions): Promise<GradeSummary> {
 
   const results = await pool(options.submissions, options.jobs ?? 1, async (file, i): Promise<SubmissionResult> => {
     const tag = `[${i + 1}/${n} ${path.basename(file)}]`;
-    const key = keyOf(file);
+    const key = resultKey(file);
     const resultFile = path.join(resultsDir, `${key}.json`);
     const bytes = readBytes(file);
     const submissionSha256 = bytes ? sha256(bytes) : '';

@@ -37,6 +37,15 @@ export interface RunOptions {
   memoryLimitMiB?: number;
   /** A limit in seconds for the whole notebook: each cell gets what is left of it. */
   totalTimeoutSeconds?: number;
+  /** Run in a kernel started elsewhere (e.g. one of a Jupyter server's, over its REST and WebSocket API) instead of starting a local one. */
+  startKernel?(): Promise<NotebookKernel>;
+}
+
+/** What the runner needs of a kernel: a local one (Kernel) or one behind a Jupyter server. */
+export interface NotebookKernel {
+  readonly alive: boolean;
+  execute(code: string, options: { timeoutMs: number; onMessage(m: RawMessage): void }): Promise<ExecuteOutcome>;
+  shutdown(): Promise<void>;
 }
 
 export type ProgressEvent =
@@ -170,14 +179,16 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
   const label = options.label ?? 'notebook';
   const started = performance.now();
   if (options.parameters) injectParameters(nb, options.parameters, label);
-  const launch = options.launch ?? resolveKernel(options.kernel ?? nb.metadata.kernelspec?.name ?? KERNEL_NAME);
+  const launch = options.startKernel ? undefined : (options.launch ?? resolveKernel(options.kernel ?? nb.metadata.kernelspec?.name ?? KERNEL_NAME));
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');
   for (const cell of codeCells) {
     cell.outputs = [];
     cell.execution_count = null;
   }
-  const kernel = await Kernel.start(launch, { cwd: options.cwd, env: options.env, inheritEnv: options.inheritEnv, connectionDir: options.connectionDir, transport: options.transport });
-  const watchdog = options.memoryLimitMiB ? watchMemory(kernel, options.memoryLimitMiB) : undefined;
+  const kernel: NotebookKernel = launch
+    ? await Kernel.start(launch, { cwd: options.cwd, env: options.env, inheritEnv: options.inheritEnv, connectionDir: options.connectionDir, transport: options.transport })
+    : await options.startKernel!();
+  const watchdog = options.memoryLimitMiB && kernel instanceof Kernel ? watchMemory(kernel, options.memoryLimitMiB) : undefined;
   const deadline = options.totalTimeoutSeconds ? started + options.totalTimeoutSeconds * 1000 : Infinity;
   const kernelStartSeconds = (performance.now() - started) / 1000;
   options.onProgress?.({ kind: 'kernel', seconds: kernelStartSeconds });
