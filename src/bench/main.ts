@@ -15,7 +15,7 @@
  * Prints tables and writes JSON (--out, default out/bench.json).
  * --quick: a 2048-image subset, one pair, the default backend only, no matMul or notebook-kernel
  *   timing: a smoke test of the bench itself (its figures mean nothing).
- * --kernel-only: the notebook kernel's start time alone.
+ * --kernel-only: the notebook kernel's start time alone; --no-kernel: everything else.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -214,8 +214,8 @@ async function main(): Promise<void> {
     w.close();
   }
   await dh.runtime.init();
-  let kernel: ReturnType<typeof kernelReport> | { skipped: string } = { skipped: 'not measured in --quick mode' };
-  if (!quick) {
+  let kernel: ReturnType<typeof kernelReport> | { skipped: string } = { skipped: quick ? 'not measured in --quick mode' : 'not measured (--no-kernel)' };
+  if (!quick && !process.argv.includes('--no-kernel')) {
     log('timing the notebook kernel...');
     kernel = kernelReport(await kernelTiming());
   }
