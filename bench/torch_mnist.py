@@ -1,10 +1,21 @@
 """The benchmark's PyTorch side: the same MNIST trainings as downhill's, tensors preloaded.
 
-Usage: python3 torch_mnist.py MNIST_DATA_DIR [REPEATS] [WARMUP]  -> one JSON object on stdout.
+Usage:
+  python3 torch_mnist.py MNIST_DATA_DIR serve [TRAIN_SIZE]
+      Reads one JSON request a line on stdin, answers one JSON line on stdout:
+        {"task": "mlp", "threads": 1}            one epoch with a fresh model (seed 0):
+                                                 {"seconds", "accuracy"}
+        {"task": "wide", "threads": 2, "steps": 20, "warmup": 5}
+                                                 a fixed number of steps: {"seconds", "steps"}
+      The first line out is {"torch": version, "device": ...}. Requests run one at a time,
+      so the caller can interleave them with its own runs.
+  python3 torch_mnist.py MNIST_DATA_DIR rss TASK THREADS [TRAIN_SIZE]
+      Loads the data, trains one epoch and prints {"maxRssMiB": peak resident set size}.
 DOWNHILL_TORCH_DEVICE=cuda runs it on the GPU (default: cpu).
 """
 import json
 import os
+import resource
 import sys
 import time
 
@@ -18,19 +29,17 @@ def read_idx(path, header):
     return np.frombuffer(data, dtype=np.uint8, offset=header)
 
 
-def load(folder):
+def load(folder, train_size=None):
     def images(name):
         return torch.from_numpy(read_idx(os.path.join(folder, name), 16).reshape(-1, 784).astype(np.float32) / 255.0)
 
     def labels(name):
         return torch.from_numpy(read_idx(os.path.join(folder, name), 8).astype(np.int64))
 
-    return (
-        images("train-images-idx3-ubyte"),
-        labels("train-labels-idx1-ubyte"),
-        images("t10k-images-idx3-ubyte"),
-        labels("t10k-labels-idx1-ubyte"),
-    )
+    xtr, ytr = images("train-images-idx3-ubyte"), labels("train-labels-idx1-ubyte")
+    if train_size:
+        xtr, ytr = xtr[:train_size], ytr[:train_size]
+    return xtr, ytr, images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte")
 
 
 DEVICE = torch.device(os.environ.get("DOWNHILL_TORCH_DEVICE", "cpu"))
@@ -50,7 +59,7 @@ def train(model, optimizer, x, y, batch_size=128, seed=0, steps=None):
     synchronize()
     start = time.perf_counter()
     for i in range(0, end, batch_size):
-        idx = order[i : i + batch_size]
+        idx = order[i % x.shape[0] : i % x.shape[0] + batch_size]
         optimizer.zero_grad()
         loss = loss_fn(model(x[idx]), y[idx])
         loss.backward()
@@ -64,32 +73,61 @@ def accuracy(model, x, y):
         return (model(x).argmax(1) == y).float().mean().item()
 
 
+def mlp(sizes):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
 TASKS = {
     "softmax": (lambda: torch.nn.Linear(784, 10), lambda p: torch.optim.SGD(p, lr=0.1)),
-    "mlp": (
-        lambda: torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)),
-        lambda p: torch.optim.Adam(p, lr=1e-3),
-    ),
+    "mlp": (lambda: mlp([784, 128, 10]), lambda p: torch.optim.Adam(p, lr=1e-3)),
+    "wide": (lambda: mlp([784, 1024, 1024, 10]), lambda p: torch.optim.Adam(p, lr=1e-3)),
 }
 
 
+def fresh(task):
+    torch.manual_seed(0)
+    make_model, make_optimizer = TASKS[task]
+    model = make_model().to(DEVICE)
+    return model, make_optimizer(model.parameters())
+
+
+def serve(data):
+    xtr, ytr, xte, yte = data
+    print(json.dumps({"torch": torch.__version__, "device": str(DEVICE)}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        torch.set_num_threads(int(request["threads"]))
+        model, optimizer = fresh(request["task"])
+        if "steps" in request:
+            if request.get("warmup"):
+                train(model, optimizer, xtr, ytr, steps=int(request["warmup"]))
+            seconds = train(model, optimizer, xtr, ytr, steps=int(request["steps"]))
+            answer = {"seconds": seconds, "steps": int(request["steps"])}
+        else:
+            seconds = train(model, optimizer, xtr, ytr)
+            answer = {"seconds": seconds, "accuracy": accuracy(model, xte, yte)}
+        answer["threads"] = torch.get_num_threads()
+        print(json.dumps(answer), flush=True)
+
+
 def main():
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-    xtr, ytr, xte, yte = (t.to(DEVICE) for t in load(sys.argv[1]))
-    results = {"torch": torch.__version__, "threads": torch.get_num_threads(), "device": str(DEVICE), "runs": {}}
-    for name, (make_model, make_optimizer) in TASKS.items():
-        torch.manual_seed(0)
-        warm = make_model().to(DEVICE)
-        train(warm, make_optimizer(warm.parameters()), xtr, ytr, steps=warmup)
-        times, acc = [], None
-        for _ in range(repeats):
-            torch.manual_seed(0)
-            model = make_model().to(DEVICE)
-            times.append(train(model, make_optimizer(model.parameters()), xtr, ytr))
-            acc = accuracy(model, xte, yte)
-        results["runs"][name] = {"seconds": sorted(times)[len(times) // 2], "all": times, "accuracy": acc}
-    json.dump(results, sys.stdout)
+    folder, mode = sys.argv[1], sys.argv[2]
+    if mode == "serve":
+        serve([t.to(DEVICE) for t in load(folder, int(sys.argv[3]) if len(sys.argv) > 3 else None)])
+    elif mode == "rss":
+        task, threads = sys.argv[3], int(sys.argv[4])
+        torch.set_num_threads(threads)
+        xtr, ytr, _, _ = (t.to(DEVICE) for t in load(folder, int(sys.argv[5]) if len(sys.argv) > 5 else None))
+        model, optimizer = fresh(task)
+        train(model, optimizer, xtr, ytr)
+        print(json.dumps({"maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    else:
+        sys.exit(f"unknown mode {mode!r}: serve or rss")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ describe('backends agree: cpu, wasm and webgpu', function () {
   after(() => dh.runtime.init());
 
   before(async () => {
-    const statuses = await dh.runtime.doctor();
+    const statuses = await dh.runtime.doctor({ calibrate: false });
     const webgpu = statuses.find((s) => s.name === 'webgpu')!;
     if (!webgpu.available) {
       throw new Error(`the webgpu backend is not available here: ${webgpu.reason}\nFix: ${webgpu.fix} (.ci/run installs Mesa 25's lavapipe from bookworm-backports)`);
@@ -125,7 +125,7 @@ describe('backends agree: cpu, wasm and webgpu', function () {
     assert.equal(webgpu.device, 'cpu');
     assert.match(webgpu.reason!, /software adapter \(.*\): runs on the CPU/);
     assert.match(info.reason, /skipped .*webgpu: a software adapter is slower than wasm/);
-    assert.match(dh.runtime.formatDoctor(await dh.runtime.doctor()), /not chosen automatically: .*DOWNHILL_BACKEND=webgpu/);
+    assert.match(dh.runtime.formatDoctor(await dh.runtime.doctor({ calibrate: false })), /not chosen automatically: .*DOWNHILL_BACKEND=webgpu/);
     const asked = await dh.runtime.init({ backend: 'webgpu' });
     assert.equal(asked.backend, 'webgpu');
     assert.match(dh.runtime.describe(asked), /webgpu on the CPU .*\n.*software adapter/);

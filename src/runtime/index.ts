@@ -1,3 +1,4 @@
-export { init, ensure, info, describe, RuntimeInfo, BackendStatus, InitOptions } from './runtime';
+export { init, ensure, info, describe, RuntimeInfo, BackendStatus, InitOptions, CalibrationInfo } from './runtime';
 export { BACKEND_NAMES, BackendName } from './backends';
-export { doctor, formatDoctor } from './doctor';
+export { doctor, formatDoctor, DoctorOptions } from './doctor';
+export { CALIBRATION_STEP } from './calibration';
