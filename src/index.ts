@@ -15,6 +15,7 @@ export * as data from './data';
 export * as models from './models';
 export * as losses from './losses';
 export * as landscapes from './landscapes';
+export * as checkpoint from './checkpoint';
 export * as plot from './plot';
 export * from './display';
 export * from './train';

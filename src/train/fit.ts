@@ -4,14 +4,16 @@ import { Batch, batches, epochOrder, resolveBatchSize } from '../data/batches';
 import { DownhillError } from '../errors';
 import { LossFn, MetricFn } from '../losses/loss';
 import { Model } from '../models/model';
-import { countElements } from '../named_tensors';
+import { countElements, disposeAll } from '../named_tensors';
+import { checkCheckpointFits, disposeCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint';
+import { trainableParams } from '../optim/step';
 import { GradientTransformation } from '../optim/transformation';
 import { ensure } from '../runtime/runtime';
 import { checkInteger, checkOptions } from '../validate';
 import { Callback } from './callbacks';
 import { evaluate } from './evaluate';
 import { History } from './history';
-import { LoopBatch, STOP_OPTION_NAMES, StopOptions, checkStopOptions, runLoop } from './loop';
+import { LoopBatch, LoopPosition, STOP_OPTION_NAMES, StopOptions, checkStopOptions, runLoop } from './loop';
 
 export interface FitOptions extends StopOptions {
   model: Model;
@@ -33,11 +35,20 @@ export interface FitOptions extends StopOptions {
   recordParams?: boolean;
   /** A label for plots and tables (default: the optimizer's name). */
   label?: string;
+  /** A folder to save a checkpoint to after every epoch (parameters, optimizer state, step and epoch). */
+  checkpoint?: string;
+  /**
+   * A checkpoint folder to continue from: the parameters, optimizer state, step and
+   * epoch are restored, and `epochs` counts from the start of the run (as Keras's
+   * initialEpoch): a checkpoint saved after epoch 1, resumed with epochs: 3, trains
+   * epochs 2 and 3 with the same data order, so 1 + 2 epochs equal 3 epochs.
+   */
+  resumeFrom?: string;
 }
 
 const FIT_OPTIONS = [
   'model', 'loss', 'data', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'seed', 'validation',
-  'metrics', 'callbacks', 'recordParams', 'label', ...STOP_OPTION_NAMES,
+  'metrics', 'callbacks', 'recordParams', 'label', 'checkpoint', 'resumeFrom', ...STOP_OPTION_NAMES,
 ];
 
 /**
@@ -79,7 +90,9 @@ export async function fit(options: FitOptions): Promise<History> {
     },
   });
   // Full-batch without shuffling sees the same batch every step: upload it once.
+  const resume = options.resumeFrom ? await resumePosition(options.resumeFrom, model, optimizer, epochs) : undefined;
   const fixed = fullBatch && !shuffle ? batches(train, batchSize).next().value as Batch : undefined;
+  const checkpointFolder = options.checkpoint;
 
   try {
     return await runLoop({
@@ -99,8 +112,37 @@ export async function fit(options: FitOptions): Promise<History> {
         for (const b of batches(train, batchSize, epochOrder(train, shuffle, seed, epoch))) yield toLoopBatch(b, true);
       },
       evaluate: validation ? () => evaluate(model, validation, { loss, metrics }) : undefined,
+      resume,
+      onEpochEnd: checkpointFolder
+        ? ({ state, step, epoch }) => saveCheckpoint(checkpointFolder, { params: model.params, optimizerState: state, step, epoch, optimizer: optimizer.name })
+        : undefined,
     });
   } finally {
     if (fixed) tf.dispose([fixed.x, fixed.y]);
   }
+}
+
+/** Loads a checkpoint into the model and hands the loop its optimizer state, step and epoch. */
+async function resumePosition(folder: string, model: Model, optimizer: GradientTransformation, epochs: number): Promise<LoopPosition> {
+  const saved = await loadCheckpoint(folder);
+  try {
+    const fresh = tf.tidy(() => optimizer.init(trainableParams(model.params)) as tf.TensorContainer);
+    try {
+      checkCheckpointFits(saved, model.params, fresh, 'fit: resumeFrom');
+    } finally {
+      disposeAll(fresh);
+    }
+    if (saved.epoch >= epochs) {
+      throw new DownhillError(
+        `fit: the checkpoint in '${folder}' was saved after epoch ${saved.epoch}, and epochs: ${epochs} counts from the start of the run, so there is nothing left to train.`,
+        `pass epochs: ${saved.epoch + 1} or more (epochs counts all epochs, including those before the checkpoint).`,
+      );
+    }
+  } catch (e) {
+    disposeCheckpoint(saved);
+    throw e;
+  }
+  for (const [name, p] of Object.entries(model.params)) p.assign(saved.params[name]);
+  disposeAll(saved.params);
+  return { state: saved.optimizerState, step: saved.step, epoch: saved.epoch };
 }

@@ -44,6 +44,19 @@ export interface LoopOptions extends StopOptions {
   callbacks?: Callback[];
   recordParams: boolean;
   paramNames?: string[];
+  // --- resuming (checkpoints, issue 16) ---
+  /** Continue where an earlier run stopped: the loop takes ownership of `resume.state` (and frees it at the end). */
+  resume?: LoopPosition;
+  /** Called after every completed epoch; `position.state` is the loop's own: read it (e.g. save it), do not keep or dispose it. */
+  onEpochEnd?(position: LoopPosition): Promise<void>;
+  // --- end resuming ---
+}
+
+/** Where a training loop stands: the optimizer state after `step` updates and `epoch` completed epochs. */
+export interface LoopPosition {
+  state: unknown;
+  step: number;
+  epoch: number;
 }
 
 export function checkStopOptions(where: string, o: StopOptions): void {
@@ -69,7 +82,7 @@ export async function runLoop(o: LoopOptions): Promise<History> {
     history.paramNames = o.paramNames ?? flatNames(o.params);
     history.initialParams = await readFlat(o.params);
   }
-  let state: unknown = tf.tidy(() => o.optimizer.init(trainableParams(o.params)) as tf.TensorContainer);
+  let state: unknown = o.resume ? o.resume.state : tf.tidy(() => o.optimizer.init(trainableParams(o.params)) as tf.TensorContainer);
   let stopRequest: string | undefined;
   const run: RunContext = { history, params: o.params, stop: (m) => (stopRequest = m ?? 'stopped by a callback') };
   const monitor = new DivergenceMonitor(o.divergenceFactor ?? 1000);
@@ -77,11 +90,11 @@ export async function runLoop(o: LoopOptions): Promise<History> {
   const seconds = () => (performance.now() - start) / 1000;
   let bestSnapshot: NamedTensors | undefined;
   let sinceBest = 0;
-  let step = 0;
+  let step = o.resume?.step ?? 0;
   const stop = (info: Omit<StopInfo, 'step'>) => (history.stopped = { ...info, step });
 
   try {
-    for (let epoch = 1; epoch <= o.epochs && !history.stopped; epoch++) {
+    for (let epoch = (o.resume?.epoch ?? 0) + 1; epoch <= o.epochs && !history.stopped; epoch++) {
       let lossSum = 0;
       let count = 0;
       const metricSums: Record<string, number> = {};
@@ -149,6 +162,7 @@ export async function runLoop(o: LoopOptions): Promise<History> {
       }
       history.epochs.push(epochRecord);
       if (history.stopped) break;
+      await o.onEpochEnd?.({ state, step, epoch });
       for (const cb of callbacks) await cb.onEpoch?.(epochRecord, run);
 
       const monitored = epochRecord.valLoss ?? epochRecord.loss;
