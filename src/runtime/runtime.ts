@@ -62,7 +62,7 @@ export async function init(options: InitOptions = {}): Promise<RuntimeInfo> {
  */
 export async function probe(candidate: BackendCandidate, auto: boolean): Promise<{ status: BackendStatus; active: boolean }> {
   const base = { name: candidate.name, device: candidate.device, label: candidate.label };
-  const loaded = await candidate.load();
+  const loaded = await candidate.load(auto);
   if (!loaded.ok) return { status: { ...base, available: false, reason: loaded.reason, fix: loaded.fix }, active: false };
   const status: BackendStatus = { ...base, device: loaded.device ?? candidate.device, available: true, reason: loaded.detail };
   if (loaded.onlyWhenAsked) status.passedOver = loaded.onlyWhenAsked;

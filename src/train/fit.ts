@@ -4,7 +4,8 @@ import { Batch, batches, epochOrder, resolveBatchSize } from '../data/batches';
 import { DownhillError } from '../errors';
 import { LossFn, MetricFn } from '../losses/loss';
 import { Model } from '../models/model';
-import { countElements, disposeAll } from '../named_tensors';
+import { checkNotDisposed, countElements, disposeAll } from '../named_tensors';
+import { checkLabelsFitModel } from './class_labels';
 import { checkCheckpointFits, disposeCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint';
 import { trainableParams } from '../optim/step';
 import { GradientTransformation } from '../optim/transformation';
@@ -72,6 +73,9 @@ export async function fit(options: FitOptions): Promise<History> {
 
   const train = dataset(options.data, 'fit: data');
   const validation = options.validation ? dataset(options.validation, 'fit: validation') : undefined;
+  checkNotDisposed('fit', model.params);
+  checkLabelsFitModel('fit', model, train);
+  if (validation) checkLabelsFitModel('fit: validation', model, validation);
   const batchSize = resolveBatchSize(train, options.batchSize, 'fit');
   const fullBatch = batchSize === train.size;
   const shuffle = options.shuffle ?? !fullBatch;
