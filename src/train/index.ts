@@ -7,3 +7,4 @@ export { History, StepRecord, EpochRecord, StopReason, StopInfo } from './histor
 export { Callback, RunContext, printEpochs, printSteps } from './callbacks';
 export { StopOptions } from './loop';
 export { DivergenceError } from './divergence';
+export { benchmarkOptimizers, logGrid, describeConfig, BenchmarkOptions, BenchmarkResult, BenchmarkRow, Contender, Trial, TrialResult } from './harness';
