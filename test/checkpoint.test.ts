@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
 import { expectDownhillError, initRuntime } from './helpers/setup';
+import { pythonWith } from './helpers/python';
 
 const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `downhill-${name}-`));
 
@@ -158,17 +159,4 @@ function tensorsByPath(tree: unknown, at: string[] = [], out: Record<string, tf.
   if (tree instanceof tf.Tensor) out[at.join('.')] = tree;
   else if (tree !== null && typeof tree === 'object') for (const [k, v] of Object.entries(tree)) tensorsByPath(v, [...at, k], out);
   return out;
-}
-
-/** A python3 that imports every module, or undefined: DOWNHILL_TORCH_PYTHON, then /usr/bin/python3. */
-export function pythonWith(...modules: string[]): string | undefined {
-  for (const python of [process.env.DOWNHILL_TORCH_PYTHON, '/usr/bin/python3'].filter(Boolean) as string[]) {
-    try {
-      execFileSync(python, ['-c', modules.map((m) => `import ${m}`).join('; ')], { stdio: 'ignore' });
-      return python;
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined;
 }

@@ -6,7 +6,7 @@ import { initRuntime } from './helpers/setup';
 
 /** Largest |a − b| over two tensors' values. */
 async function maxDifference(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  const [x, y] = [await a.data(), await b.data()];
+  const [x, y] = [Array.from(await a.data()), Array.from(await b.data())];
   return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
 }
 

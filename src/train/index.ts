@@ -8,3 +8,4 @@ export { Callback, RunContext, printEpochs, printSteps } from './callbacks';
 export { StopOptions } from './loop';
 export { DivergenceError } from './divergence';
 export { benchmarkOptimizers, logGrid, describeConfig, BenchmarkOptions, BenchmarkResult, BenchmarkRow, Contender, Trial, TrialResult } from './harness';
+export { csvLogger, tensorBoard, CsvLoggerOptions, TensorBoardOptions } from './loggers';
