@@ -9,3 +9,4 @@ export { StopOptions } from './loop';
 export { DivergenceError } from './divergence';
 export { benchmarkOptimizers, logGrid, describeConfig, BenchmarkOptions, BenchmarkResult, BenchmarkRow, Contender, Trial, TrialResult } from './harness';
 export { csvLogger, tensorBoard, CsvLoggerOptions, TensorBoardOptions } from './loggers';
+export { lrSuggestions, LrSuggestions } from './lr_suggestions';
