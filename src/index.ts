@@ -15,6 +15,8 @@ export * as data from './data';
 export * as models from './models';
 export * as losses from './losses';
 export * as landscapes from './landscapes';
+export * as checkpoint from './checkpoint';
+export * as logging from './logging';
 export * as plot from './plot';
 export * from './display';
 export * from './train';

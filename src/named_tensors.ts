@@ -85,3 +85,15 @@ export function disposeReplaced(previous: unknown, next: unknown): void {
 export function disposeAll(tree: unknown): void {
   for (const t of tensorsIn(tree)) if (!t.isDisposed) t.dispose();
 }
+
+/** Refuses disposed tensors by name (TensorFlow.js would fail later with "reading 'backend'" or, for a variable, compute on garbage). */
+export function checkNotDisposed(where: string, tensors: NamedTensors, what = 'parameter'): void {
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.isDisposed) {
+      throw new DownhillError(
+        `${where}: ${what} '${name}' has been disposed (by tf.dispose, disposeModel, or a tf.tidy it was made in).`,
+        `make it again (e.g. create the model anew), and dispose it only when you are done with it.`,
+      );
+    }
+  }
+}

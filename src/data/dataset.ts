@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { Random } from '../random';
 import { describe } from '../validate';
+import { checkNoNegativeLabels } from './labels';
 
 /**
  * A dataset kept in host memory as flat typed arrays. Batches are copied out of it
@@ -65,6 +66,7 @@ export function dataset(input: DataInput, where = 'dataset'): Dataset {
   const xv = x.values instanceof Float32Array ? x.values : Float32Array.from(x.values);
   checkFinite(xv, xShape, `${where}: x`);
   if (!labels) checkFinite(y.values, yShape, `${where}: y`);
+  else checkNoNegativeLabels(`${where}: y`, y.values as Int32Array);
   return { size: n, x: xv, xShape, y: labels ? (y.values as Int32Array) : Float32Array.from(y.values), yShape };
 }
 

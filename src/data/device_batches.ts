@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { largestTensorBytes } from '../runtime/binding_limit';
 import { Batch, batches } from './batches';
 import { Dataset, toTensors } from './dataset';
+import { rangeOf, rememberLabelRange } from './labels';
 
 /** Batches of one dataset for a whole run: `epoch(order)` yields one epoch's batches; dispose() frees the upload. */
 export interface BatchSource {
@@ -24,20 +25,28 @@ export function batchSource(d: Dataset, batchSize: number, limitBytes = largestT
     return { resident: false, epoch: (order) => batches(d, batchSize, order), dispose() {} };
   }
   const all = toTensors(d);
+  // Every batch's labels lie within the dataset's: known without reading a batch back.
+  const range = d.y instanceof Int32Array ? rangeOf(d.y) : undefined;
+  const withRange = (b: Batch): Batch => {
+    if (range) rememberLabelRange(b.y, range);
+    return b;
+  };
   return {
     resident: true,
     *epoch(order) {
       for (let start = 0; start < d.size; start += batchSize) {
         const size = Math.min(batchSize, d.size - start);
         if (!order && size === d.size) {
-          yield { x: all.x, y: all.y, size, shared: true };
+          yield withRange({ x: all.x, y: all.y, size, shared: true });
         } else if (!order) {
-          yield { x: tf.slice(all.x, start, size), y: tf.slice(all.y, start, size), size };
+          yield withRange({ x: tf.slice(all.x, start, size), y: tf.slice(all.y, start, size), size });
         } else {
-          yield tf.tidy(() => {
-            const indices = tf.tensor1d(order.subarray(start, start + size), 'int32');
-            return { x: tf.gather(all.x, indices), y: tf.gather(all.y, indices), size };
-          });
+          yield withRange(
+            tf.tidy(() => {
+              const indices = tf.tensor1d(order.subarray(start, start + size), 'int32');
+              return { x: tf.gather(all.x, indices), y: tf.gather(all.y, indices), size };
+            }),
+          );
         }
       }
     },

@@ -5,3 +5,4 @@ export { liveLoss, LiveLossOptions } from './live';
 export { table, tableText, tableHTML } from './table';
 export { inNotebook, clearOutput } from './kernel';
 export { chromiumPath } from './browser';
+export { progressBar, ProgressBarOptions } from './progress';

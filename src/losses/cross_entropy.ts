@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
+import { checkLabelRange } from '../data/labels';
 import { hasSoftmaxCrossEntropyKernel, softmaxCrossEntropyKernel } from '../runtime/kernels/softmax_cross_entropy';
 
 /** Labels are class indices (int32, [n]) or float rows [n, classes] (one-hot or probabilities). */
@@ -15,6 +16,7 @@ function checkTargets(where: string, logits: tf.Tensor, target: tf.Tensor): void
         `pass one class index per sample, shape [${n}].`,
       );
     }
+    checkLabelRange(where, target, classes);
   } else if (target.rank !== 2 || target.shape[0] !== n || target.shape[1] !== classes) {
     throw new DownhillError(
       `${where}: logits are [${n}, ${classes}] but targets are [${target.shape.join(', ')}] (${target.dtype}).`,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { NamedTensors, countElements, disposeAll } from '../named_tensors';
+import { NamedTensors, checkNotDisposed, countElements, disposeAll } from '../named_tensors';
 
 /**
  * A model is named parameters plus a forward function that is pure in them:
@@ -15,6 +15,8 @@ export interface Model {
 
 /** The model's output for `x` at its current parameters. */
 export function predict(model: Model, x: tf.Tensor): tf.Tensor {
+  checkNotDisposed('predict', model.params);
+  checkNotDisposed('predict', { x }, 'input');
   return tf.tidy(() => model.forward(model.params, x));
 }
 

@@ -21,3 +21,4 @@ export { signSgd, SignSgdOptions } from './sign_sgd';
 export { multiTransform, masked, ParamSelector, ParamLabels } from './multi_transform';
 export { paramGroups, ParamGroup } from './param_groups';
 export { asgd, scaleByAsgd, averagedParams, AsgdOptions, AsgdState } from './asgd';
+export { scheduleFreeSgd, scheduleFreeAdamw, scaleByScheduleFree, scheduleFreeEvalParams, ScheduleFreeSgdOptions, ScheduleFreeAdamwOptions, ScheduleFreeState } from './schedule_free';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
-import { NamedTensors, disposeReplaced, globalNorm } from '../named_tensors';
+import { NamedTensors, checkNotDisposed, disposeReplaced, globalNorm } from '../named_tensors';
 import { GradientTransformation, applyUpdates } from './transformation';
 
 /** What one descent step reports: tensors the caller reads and disposes. */
@@ -62,6 +62,10 @@ export function descentStep<S>(
  * PyTorch; the loss may still use it. Optimizer state is made for these only.
  */
 export function trainableParams(params: Record<string, tf.Variable>): Record<string, tf.Variable> {
+  if (Object.keys(params).length === 0) {
+    throw new DownhillError(`the model has no parameters, so there is nothing to train.`, `give the model tf.variable parameters, e.g. use models.linear() or models.mlp({ sizes: [...] }).`);
+  }
+  checkNotDisposed('training', params);
   const trained = Object.fromEntries(Object.entries(params).filter(([, p]) => p.trainable !== false));
   if (Object.keys(trained).length === 0) {
     throw new DownhillError(

@@ -26,8 +26,8 @@ export interface BackendCandidate {
   name: BackendName;
   device: 'gpu' | 'cpu';
   label: string;
-  /** Loads its package and registers it with TensorFlow.js, or says why it cannot. */
-  load(): Promise<LoadResult>;
+  /** Loads its package and registers it with TensorFlow.js, or says why it cannot (`auto`: for the automatic choice). */
+  load(auto?: boolean): Promise<LoadResult>;
   /** Runs once it is the active TensorFlow.js backend. */
   afterActivate?(): void;
 }

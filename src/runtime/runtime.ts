@@ -79,10 +79,13 @@ export async function init(options: InitOptions = {}): Promise<RuntimeInfo> {
   return current;
 }
 
-/** Loads a candidate's package and registers it with TensorFlow.js, without activating it. */
-export async function load(candidate: BackendCandidate): Promise<{ status: BackendStatus; tfName?: string }> {
+/**
+ * Loads a candidate's package and registers it with TensorFlow.js, without activating it.
+ * `auto`: for the automatic choice, which may skip what cannot help here (Dawn without a GPU device).
+ */
+export async function load(candidate: BackendCandidate, auto = false): Promise<{ status: BackendStatus; tfName?: string }> {
   const base = { name: candidate.name, device: candidate.device, label: candidate.label };
-  const loaded = await candidate.load();
+  const loaded = await candidate.load(auto);
   if (!loaded.ok) return { status: { ...base, available: false, reason: loaded.reason, fix: loaded.fix } };
   const status: BackendStatus = { ...base, device: loaded.device ?? candidate.device, available: true, reason: loaded.detail };
   if (loaded.onlyWhenAsked) status.passedOver = loaded.onlyWhenAsked;
@@ -152,7 +155,7 @@ async function chooseAuto(): Promise<RuntimeInfo> {
   const statuses: BackendStatus[] = [];
   const usable: { candidate: BackendCandidate; status: BackendStatus; tfName: string }[] = [];
   for (const candidate of CANDIDATES) {
-    const { status, tfName } = await load(candidate);
+    const { status, tfName } = await load(candidate, true);
     statuses.push(status);
     if (tfName && !status.passedOver) usable.push({ candidate, status, tfName });
   }

@@ -153,7 +153,18 @@ export const webgpu: BackendCandidate = {
   name: 'webgpu',
   device: 'gpu',
   label: 'WebGPU through Dawn (webgpu + tfjs-backend-webgpu)',
-  async load() {
+  async load(auto) {
+    // Starting Dawn prints its warnings on stderr; the automatic choice does not start it
+    // on a Linux machine without a GPU device, where it could only find a software adapter.
+    if (auto && !dawn && process.platform === 'linux' && !hasGpuDevice()) {
+      return {
+        ok: true,
+        tfName: 'webgpu',
+        device: 'cpu',
+        detail: 'no GPU device here (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg), so Dawn was not started: a software adapter at best',
+        onlyWhenAsked: 'a software adapter is slower than wasm on the same CPU; DOWNHILL_BACKEND=webgpu uses it anyway',
+      };
+    }
     const found = await findAdapter();
     if (!found.ok || !found.facts) return found;
     if (found.facts.software) {
@@ -172,3 +183,10 @@ export const webgpu: BackendCandidate = {
     uploadThroughQueue();
   },
 };
+
+/** Whether this Linux machine has a device node a GPU driver makes (DRM render node, NVIDIA, WSL's dxg). */
+function hasGpuDevice(): boolean {
+  const exists = (p: string) => fs.existsSync(p);
+  const dri = exists('/dev/dri') && fs.readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+  return dri || exists('/dev/nvidia0') || exists('/dev/nvidiactl') || exists('/dev/dxg');
+}

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { GradientTransformation } from '../optim/transformation';
 import { DivergenceError } from './divergence';
@@ -12,11 +13,20 @@ export interface CompareOptions {
    * starts from the same weights and sees the batches in the same order.
    */
   run: (optimizer: GradientTransformation, label: string) => Promise<History>;
+  /**
+   * Keep the variables (models) that `run` created. By default compare disposes
+   * them after each run, so a comparison does not leave its models in memory.
+   */
+  keepModels?: boolean;
 }
 
 export interface ComparisonRow {
   name: string;
+  /** The mean training loss of the last epoch (for descend, the loss of the last step). */
   finalLoss: number;
+  /** The loss of the last step (on its batch). */
+  lastLoss: number;
+  /** The lowest epoch-mean training loss. */
   bestLoss: number;
   valLoss?: number;
   steps: number;
@@ -27,7 +37,9 @@ export interface ComparisonRow {
 
 /**
  * Runs the same task with each optimizer in turn and tabulates the results. A run
- * that diverges is recorded as such instead of ending the comparison.
+ * that diverges is recorded as such instead of ending the comparison. The
+ * variables each run creates (its model) are disposed after it unless keepModels.
+ * For tuning budgets, seeds and spread, see `tune` (the fair comparison harness).
  */
 export async function compare(options: CompareOptions): Promise<{ histories: Record<string, History>; table: ComparisonRow[] }> {
   const entries = Object.entries(options?.optimizers ?? {});
@@ -39,11 +51,14 @@ export async function compare(options: CompareOptions): Promise<{ histories: Rec
   const table: ComparisonRow[] = [];
   for (const [name, optimizer] of entries) {
     let history: History;
+    const before = new Set(Object.keys(tf.engine().registeredVariables));
     try {
       history = await options.run(optimizer, name);
     } catch (e) {
       if (!(e instanceof DivergenceError)) throw e;
       history = e.history;
+    } finally {
+      if (!options.keepModels) disposeVariablesSince(before);
     }
     histories[name] = history;
     table.push(summarize(name, history));
@@ -58,6 +73,7 @@ export function summarize(name: string, h: History): ComparisonRow {
   const row: ComparisonRow = {
     name,
     finalLoss: last?.loss ?? h.finalLoss,
+    lastLoss: h.steps[h.steps.length - 1]?.loss ?? NaN,
     bestLoss: epochLosses.length ? Math.min(...epochLosses) : NaN,
     steps: h.steps.length,
     seconds: h.seconds,
@@ -66,4 +82,9 @@ export function summarize(name: string, h: History): ComparisonRow {
   if (last?.valLoss !== undefined) row.valLoss = last.valLoss;
   for (const [k, v] of Object.entries(last?.valMetrics ?? {})) row[`val ${k}`] = v;
   return row;
+}
+
+/** Disposes the variables registered since `before` (the names tf.engine() knew then). */
+export function disposeVariablesSince(before: Set<string>): void {
+  for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
 }

@@ -4,6 +4,8 @@ import { batches } from '../data/batches';
 import { LossFn, MetricFn } from '../losses/loss';
 import { Model } from '../models/model';
 import { ensure } from '../runtime/runtime';
+import { checkNotDisposed } from '../named_tensors';
+import { checkLabelsFitModel } from './class_labels';
 
 export interface EvaluateOptions {
   loss: LossFn;
@@ -19,7 +21,9 @@ export async function evaluate(
   options: EvaluateOptions,
 ): Promise<{ loss: number; metrics: Record<string, number> }> {
   await ensure();
+  checkNotDisposed('evaluate', model.params);
   const d: Dataset = dataset(data, 'evaluate: data');
+  checkLabelsFitModel('evaluate: data', model, d);
   const metrics = options.metrics ?? {};
   const names = Object.keys(metrics);
   const sums = new Float64Array(names.length + 1);

@@ -8,3 +8,6 @@ export { Callback, RunContext, printEpochs, printSteps } from './callbacks';
 export { StopOptions, EarlyStoppingOptions, earlyStopping, stopOnConvergence, stopOnDivergence } from './stopping';
 export { DEFAULT_READ_EVERY } from './loop';
 export { DivergenceError } from './divergence';
+export { benchmarkOptimizers, logGrid, describeConfig, BenchmarkOptions, BenchmarkResult, BenchmarkRow, Contender, Trial, TrialResult } from './harness';
+export { csvLogger, tensorBoard, CsvLoggerOptions, TensorBoardOptions } from './loggers';
+export { lrSuggestions, LrSuggestions } from './lr_suggestions';

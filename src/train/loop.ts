@@ -31,6 +31,17 @@ export interface LoopOptions extends StopOptions {
   paramNames?: string[];
   /** Read the device's values every this many steps (and at each epoch's end). */
   readEvery?: number;
+  /** Continue where an earlier run stopped (checkpoints): the loop takes ownership of `resume.state` and frees it at the end. */
+  resume?: LoopPosition;
+  /** Called after every completed epoch; `position.state` is the loop's own: read it (e.g. save it), do not keep or dispose it. */
+  onEpochEnd?(position: LoopPosition): Promise<void>;
+}
+
+/** Where a training loop stands: the optimizer state after `step` updates and `epoch` completed epochs. */
+export interface LoopPosition {
+  state: unknown;
+  step: number;
+  epoch: number;
 }
 
 /** The loop reads the device every this many steps by default: a read drains a GPU's queue. */
@@ -62,7 +73,7 @@ export async function runLoop(o: LoopOptions): Promise<History> {
     history.initialParams = Array.from(await readAll([flatten(o.params)]));
   }
   const paramCount = countElements(o.params);
-  let state: unknown = tf.tidy(() => o.optimizer.init(trainableParams(o.params)) as tf.TensorContainer);
+  let state: unknown = o.resume ? o.resume.state : tf.tidy(() => o.optimizer.init(trainableParams(o.params)) as tf.TensorContainer);
   let current = { epoch: 0, step: 0 };
   const run: RunContext = {
     history,
@@ -74,7 +85,7 @@ export async function runLoop(o: LoopOptions): Promise<History> {
   const start = performance.now();
   const seconds = () => (performance.now() - start) / 1000;
   let pending: PendingStep[] = [];
-  let step = 0;
+  let step = o.resume?.step ?? 0;
 
   /** Reads the pending steps' values in one go, records them and runs the step callbacks. */
   const read = async (): Promise<StepRecord[]> => {
@@ -93,7 +104,7 @@ export async function runLoop(o: LoopOptions): Promise<History> {
   };
 
   try {
-    for (let epoch = 1; epoch <= o.epochs && !history.stopped; epoch++) {
+    for (let epoch = (o.resume?.epoch ?? 0) + 1; epoch <= o.epochs && !history.stopped; epoch++) {
       const seen: { record: StepRecord; size: number }[] = [];
       const observe = async (records: StepRecord[], sizes: number[]) => {
         for (const [i, record] of records.entries()) {
@@ -139,6 +150,7 @@ export async function runLoop(o: LoopOptions): Promise<History> {
       }
       history.epochs.push(epochRecord);
       current = { epoch, step };
+      if (!history.stopped) await o.onEpochEnd?.({ state, step, epoch });
       for (const cb of callbacks) if (!history.stopped) await cb.onEpoch?.(epochRecord, run);
       if (epoch === o.epochs) run.stop(`reached the maximum of ${o.epochs} epochs.`, 'maxEpochs');
     }

@@ -12,6 +12,7 @@ import { ensure } from '../runtime/runtime';
 import { checkInRange, checkInteger, checkOptions, checkPositive } from '../validate';
 import { History } from './history';
 import { runLoop } from './loop';
+import { LrSuggestions, lrSuggestions } from './lr_suggestions';
 
 export interface LrRangeTestOptions {
   model: Model;
@@ -38,6 +39,8 @@ export interface LrRangeTestResult {
   suggestion: number;
   /** The learning rate at the lowest smoothed loss (usually too large to train with). */
   minLossLr: number;
+  /** fast.ai's suggestions on the smoothed loss: valley (its default), slide, minimum, steep. */
+  suggestions: LrSuggestions;
   history: History;
 }
 
@@ -110,7 +113,7 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
     for (const [k, v] of Object.entries(saved)) model.params[k].assign(v);
     disposeAll(saved);
   }
-  return { lrs, losses, smoothed, ...suggest(lrs, smoothed), history };
+  return { lrs, losses, smoothed, ...suggest(lrs, smoothed), suggestions: lrSuggestions(lrs, smoothed, steps), history };
 }
 
 /** The steepest fall of the smoothed loss against log(lr), before its minimum. */
