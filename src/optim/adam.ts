@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, mapNamed, zipNamed } from '../named_tensors';
 import { OptionValues, flag, nonNegative, readOptions } from '../options';
-import { cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
+import { AMSGRAD_UPDATE, ADAM_UPDATE } from '../runtime/kernels/adam_update';
+import { runElementwiseUpdate } from '../runtime/kernels/elementwise_update';
+import { Hyperparameter, cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { torchChain } from './torch_chain';
+import { FusedDirection, torchChain } from './torch_chain';
 import { ADAM_FAMILY_MOMENTS, betasOption, biasCorrection, ema, emaOfSquares } from './moments';
 import { GradientTransformation, zerosLike } from './transformation';
 
@@ -57,6 +59,28 @@ export function scaleByAdam(options: Partial<OptionValues<typeof SCALE_BY_ADAM>>
   };
 }
 
+/** scaleByAdam's step as one kernel per parameter (src/runtime/kernels/adam_update.ts): parameter, m, v (and vMax) at once. */
+function fusedAdam(b1: Hyperparameter, b2: Hyperparameter, eps: number): FusedDirection<[AdamState]> {
+  return (params, grads, [state], terms) => {
+    const beta1 = valueAt(b1, state.count);
+    const beta2 = valueAt(b2, state.count);
+    const count = state.count + 1;
+    const attributes = { ...terms, beta1, beta2, eps, correction1: biasCorrection(beta1, count), sqrtCorrection2: Math.sqrt(biasCorrection(beta2, count)) };
+    const next: AdamState = { count, m: {}, v: {}, vMax: state.vMax && {} };
+    for (const name of Object.keys(grads)) {
+      const inputs = [params[name], grads[name], state.m[name], state.v[name]];
+      const [theta, m, v, vMax] = state.vMax
+        ? runElementwiseUpdate(AMSGRAD_UPDATE, [...inputs, state.vMax[name]], attributes)
+        : runElementwiseUpdate(ADAM_UPDATE, inputs, attributes);
+      params[name].assign(theta);
+      next.m[name] = m;
+      next.v[name] = v;
+      if (next.vMax) next.vMax[name] = vMax;
+    }
+    return [next];
+  };
+}
+
 function adamDeclaration(weightDecay: number) {
   return {
     lr: learningRate(1e-3),
@@ -79,7 +103,8 @@ export type AdamwOptions = Partial<OptionValues<typeof ADAMW>>;
 
 function adamChain(o: OptionValues<typeof ADAMW>, decoupledWeightDecay: boolean): GradientTransformation {
   const b1 = cycledMomentum(o.lr) ?? o.betas[0];
-  return torchChain({ ...o, decoupledWeightDecay }, scaleByAdam({ b1, b2: o.betas[1], eps: o.eps, amsgrad: o.amsgrad }));
+  const fused = fusedAdam(b1, o.betas[1], o.eps);
+  return torchChain({ ...o, decoupledWeightDecay, fused }, scaleByAdam({ b1, b2: o.betas[1], eps: o.eps, amsgrad: o.amsgrad }));
 }
 
 /** Adam with PyTorch's defaults (lr 1e-3, betas [0.9, 0.999], eps 1e-8); weightDecay is coupled L2 unless decoupledWeightDecay. */

@@ -1,0 +1,28 @@
+import { elementwiseUpdate } from './elementwise_update';
+import { TORCH_ATTRIBUTES, TORCH_GRADIENT, TORCH_STEP } from './torch_terms';
+
+const ADAM_ATTRIBUTES = [...TORCH_ATTRIBUTES, 'beta1', 'beta2', 'eps', 'correction1', 'sqrtCorrection2'];
+const MOMENTS = `
+  let m_next = m * beta1 + g * (1.0 - beta1);
+  let v_next = v * beta2 + g * g * (1.0 - beta2);`;
+
+/** Adam / AdamW (torch.optim.Adam): m, v ← their averages; θ ← θ − η·(m / c1) / (sqrt(v) / sqrt(c2) + ε). */
+export const ADAM_UPDATE = elementwiseUpdate({
+  kernelName: 'DownhillAdamUpdate',
+  inputs: ['theta', 'grad', 'm', 'v'],
+  attributes: ADAM_ATTRIBUTES,
+  formula: `${TORCH_GRADIENT}${MOMENTS}
+  let d = (m_next / correction1) / (sqrt(v_next) / sqrtCorrection2 + eps);${TORCH_STEP}`,
+  outputs: ['theta_next', 'm_next', 'v_next'],
+});
+
+/** AMSGrad: as Adam with the largest v so far in the denominator. */
+export const AMSGRAD_UPDATE = elementwiseUpdate({
+  kernelName: 'DownhillAmsgradUpdate',
+  inputs: ['theta', 'grad', 'm', 'v', 'vMax'],
+  attributes: ADAM_ATTRIBUTES,
+  formula: `${TORCH_GRADIENT}${MOMENTS}
+  let vMax_next = max(vMax, v_next);
+  let d = (m_next / correction1) / (sqrt(vMax_next) / sqrtCorrection2 + eps);${TORCH_STEP}`,
+  outputs: ['theta_next', 'm_next', 'v_next', 'vMax_next'],
+});
