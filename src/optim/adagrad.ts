@@ -4,9 +4,8 @@ import { OptionValues, flag, nonNegative, readOptions } from '../options';
 import { learningRate, refuseCycledMomentum } from '../schedules/hyperparameter';
 import { Schedule, asSchedule } from '../schedules/schedule';
 import { ADAGRAD_UPDATE } from '../runtime/kernels/adagrad_update';
-import { runElementwiseUpdate } from '../runtime/kernels/elementwise_update';
 import { describeOptimizer } from './describe';
-import { FusedDirection, torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { GradientTransformation } from './transformation';
 
 /**
@@ -61,13 +60,5 @@ export function adagrad(options: AdagradOptions = {}): GradientTransformation {
 
 /** scaleByAdagrad's step and the parameter's as one kernel per parameter (the decayed η comes from the host). */
 function fusedAdagrad(eps: number): FusedDirection<[{ sum: NamedTensors }]> {
-  return (params, grads, [state], terms) => {
-    const sum: NamedTensors = {};
-    for (const name of Object.keys(grads)) {
-      const [theta, s] = runElementwiseUpdate(ADAGRAD_UPDATE, [params[name], grads[name], state.sum[name]], { ...terms, eps });
-      params[name].assign(theta);
-      sum[name] = s;
-    }
-    return [{ sum }];
-  };
+  return (params, grads, [state], terms) => [{ sum: updateEveryParameter(ADAGRAD_UPDATE, params, grads, state, { ...terms, eps }).sum }];
 }

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, mapNamed } from '../named_tensors';
 import { OptionValues, flag, inRange, nonNegative, readOptions } from '../options';
-import { runElementwiseUpdate } from '../runtime/kernels/elementwise_update';
 import { RMSPROP_UPDATES } from '../runtime/kernels/rmsprop_update';
 import { Hyperparameter, cycledMomentum, learningRate, scheduled, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { FusedDirection, torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { ema, emaOfSquares } from './moments';
 import { TraceState, trace } from './trace';
 import { GradientTransformation, zerosLike } from './transformation';
@@ -69,22 +68,12 @@ export function rmsprop(options: RmspropOptions = {}): GradientTransformation {
 
 /** scaleByRms's step (and trace's, with momentum) and the parameter's as one kernel per parameter. */
 function fusedRmsprop(alpha: number, eps: number, momentum: Hyperparameter): FusedDirection<[RmsState, TraceState?]> {
-  return (params, grads, [rms, buffer], terms) => {
-    const kernel = RMSPROP_UPDATES[rms.mean ? 1 : 0][buffer ? 1 : 0];
-    const attributes = { ...terms, alpha, eps, ...(buffer && { momentum: valueAt(momentum, buffer.count), first: buffer.buf ? 0 : 1 }) };
-    const next: RmsState = { v: {}, mean: rms.mean && {} };
-    const buf: NamedTensors = {};
-    for (const name of Object.keys(grads)) {
-      const inputs = [params[name], grads[name], rms.v[name]];
-      if (rms.mean) inputs.push(rms.mean[name]);
-      // On the first step there is no buffer yet (b ← r): the gradient stands in for it.
-      if (buffer) inputs.push(buffer.buf?.[name] ?? grads[name]);
-      const [theta, v, ...rest] = runElementwiseUpdate(kernel, inputs, attributes);
-      params[name].assign(theta);
-      next.v[name] = v;
-      if (next.mean) next.mean[name] = rest.shift()!;
-      if (buffer) buf[name] = rest.shift()!;
-    }
-    return buffer ? [next, { count: buffer.count + 1, buf }] : [next];
+  return (params, grads, [rms, trace], terms) => {
+    const kernel = RMSPROP_UPDATES[rms.mean ? 1 : 0][trace ? 1 : 0];
+    const attributes = { ...terms, alpha, eps, ...(trace && { momentum: valueAt(momentum, trace.count), first: trace.buf ? 0 : 1 }) };
+    // On the first step there is no momentum buffer yet (b ← r): the gradient stands in for it.
+    const { v, mean, buf } = updateEveryParameter(kernel, params, grads, { v: rms.v, mean: rms.mean ?? {}, buf: trace?.buf ?? grads }, attributes);
+    const next: RmsState = { v, mean: rms.mean && mean };
+    return trace ? [next, { count: trace.count + 1, buf }] : [next];
   };
 }

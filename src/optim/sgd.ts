@@ -1,10 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
 import { OptionValues, flag, inRange, nonNegative, readOptions } from '../options';
-import { runElementwiseUpdate } from '../runtime/kernels/elementwise_update';
 import { SGD_MOMENTUM_UPDATE, SGD_UPDATE } from '../runtime/kernels/sgd_update';
 import { Hyperparameter, cycledMomentum, learningRate, scheduled, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { FusedDirection, torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { TraceState, trace } from './trace';
 import { GradientTransformation } from './transformation';
 
@@ -43,7 +41,7 @@ export function sgd(options: SgdOptions): GradientTransformation {
 
 /** Plain SGD as one kernel per parameter (src/runtime/kernels/sgd_update.ts). */
 const fusedSgd: FusedDirection<[]> = (params, grads, _states, terms) => {
-  for (const name of Object.keys(grads)) params[name].assign(runElementwiseUpdate(SGD_UPDATE, [params[name], grads[name]], { ...terms })[0]);
+  updateEveryParameter(SGD_UPDATE, params, grads, {}, { ...terms });
   return [];
 };
 
@@ -51,13 +49,8 @@ const fusedSgd: FusedDirection<[]> = (params, grads, _states, terms) => {
 function fusedSgdMomentum(momentum: Hyperparameter, dampening: number, nesterov: boolean): FusedDirection<[TraceState]> {
   return (params, grads, [state], terms) => {
     const attributes = { ...terms, momentum: valueAt(momentum, state.count), dampening, nesterov: nesterov ? 1 : 0, first: state.buf ? 0 : 1 };
-    const buf: Record<string, tf.Tensor> = {};
-    for (const name of Object.keys(grads)) {
-      // On the first step there is no buffer yet (b ← g): the gradient stands in for it.
-      const [theta, b] = runElementwiseUpdate(SGD_MOMENTUM_UPDATE, [params[name], grads[name], state.buf?.[name] ?? grads[name]], attributes);
-      params[name].assign(theta);
-      buf[name] = b;
-    }
+    // On the first step there is no buffer yet (b ← g): the gradient stands in for it.
+    const { buf } = updateEveryParameter(SGD_MOMENTUM_UPDATE, params, grads, { buf: state.buf ?? grads }, attributes);
     return [{ count: state.count + 1, buf }];
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors } from '../named_tensors';
-import { elementwiseUpdatesRun } from '../runtime/kernels/elementwise_update';
+import { ElementwiseUpdate, elementwiseUpdatesRun, runElementwiseUpdate } from '../runtime/kernels/elementwise_update';
 import { LearningRate } from '../schedules/schedule';
 import { FusedUpdate } from './fused_update';
 import { scale, scaleByLearningRate } from './learning_rate';
@@ -80,4 +80,26 @@ function fusedTorchStep<D extends unknown[]>(
       return next;
     },
   };
+}
+
+/**
+ * Runs an elementwise update kernel on every parameter: its inputs are θ, the gradient
+ * and the state tensors named by the kernel's other inputs (`tensors[input][param]`);
+ * assigns θ's next value and returns the next state tensors under the same names.
+ */
+export function updateEveryParameter(
+  kernel: ElementwiseUpdate,
+  params: Record<string, tf.Variable>,
+  grads: NamedTensors,
+  tensors: Record<string, NamedTensors>,
+  attributes: TorchStepTerms & Record<string, number>,
+): Record<string, NamedTensors> {
+  const stateNames = kernel.inputs.slice(2);
+  const next: Record<string, NamedTensors> = Object.fromEntries(stateNames.map((k) => [k, {}]));
+  for (const name of Object.keys(grads)) {
+    const [theta, ...state] = runElementwiseUpdate(kernel, [params[name], grads[name], ...stateNames.map((k) => tensors[k][name])], attributes);
+    params[name].assign(theta);
+    stateNames.forEach((k, i) => (next[k][name] = state[i]));
+  }
+  return next;
 }
