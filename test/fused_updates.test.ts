@@ -40,6 +40,16 @@ const OPTIMIZERS: Record<string, () => dh.optim.GradientTransformation> = {
   adagrad: () => optim.adagrad({ lr: 0.1 }),
   'adagrad lrDecay, initialAccumulatorValue, weightDecay': () =>
     optim.adagrad({ lr: 0.1, lrDecay: 0.1, initialAccumulatorValue: 0.5, weightDecay: 0.1 }),
+  nadam: () => optim.nadam({ lr: 0.05 }),
+  'nadam decoupledWeightDecay, maximize, momentumDecay': () => optim.nadam({ lr: 0.05, weightDecay: 0.1, decoupledWeightDecay: true, maximize: true, momentumDecay: 0.01 }),
+  'radam (ρt > 5 from step 6 with β2 0.9)': () => optim.radam({ lr: 0.05, betas: [0.9, 0.9], weightDecay: 0.1 }),
+  'radam decoupledWeightDecay': () => optim.radam({ lr: 0.05, weightDecay: 0.1, decoupledWeightDecay: true }),
+  'adamax, weightDecay, maximize': () => optim.adamax({ lr: 0.05, weightDecay: 0.1, maximize: true }),
+  'adadelta, weightDecay': () => optim.adadelta({ lr: 1, rho: 0.8, weightDecay: 0.1 }),
+  'lion, weightDecay': () => optim.lion({ lr: 0.01, weightDecay: 0.1 }),
+  'signSgd, weightDecay': () => optim.signSgd({ lr: 0.01, weightDecay: 0.1 }),
+  'paramGroups(adamw): a group without decay': () =>
+    optim.paramGroups(optim.adamw, { lr: 0.05, weightDecay: 0.1 }, [{ params: ['w'] }, { params: ['b'], weightDecay: 0 }]),
   'chain(clipByGlobalNorm(1), adam())': () => optim.chain(optim.clipByGlobalNorm(1), optim.adam({ lr: 0.05 })),
   'adam with a cosine learning-rate schedule': () => optim.adam({ lr: schedules.cosine({ lr: 0.1, tMax: STEPS }) }),
   'sgd with oneCycle (cycles lr and momentum)': () =>

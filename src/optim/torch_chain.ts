@@ -87,19 +87,20 @@ function fusedTorchStep<D extends unknown[]>(
  * and the state tensors named by the kernel's other inputs (`tensors[input][param]`);
  * assigns θ's next value and returns the next state tensors under the same names.
  */
-export function updateEveryParameter(
+export function updateEveryParameter<T extends object>(
   kernel: ElementwiseUpdate,
   params: Record<string, tf.Variable>,
   grads: NamedTensors,
-  tensors: Record<string, NamedTensors>,
+  tensors: T,
   attributes: TorchStepTerms & Record<string, number>,
 ): Record<string, NamedTensors> {
   const stateNames = kernel.inputs.slice(2);
+  const state = tensors as Record<string, NamedTensors>;
   const next: Record<string, NamedTensors> = Object.fromEntries(stateNames.map((k) => [k, {}]));
   for (const name of Object.keys(grads)) {
-    const [theta, ...state] = runElementwiseUpdate(kernel, [params[name], grads[name], ...stateNames.map((k) => tensors[k][name])], attributes);
+    const [theta, ...outputs] = runElementwiseUpdate(kernel, [params[name], grads[name], ...stateNames.map((k) => state[k][name])], attributes);
     params[name].assign(theta);
-    stateNames.forEach((k, i) => (next[k][name] = state[i]));
+    stateNames.forEach((k, i) => (next[k][name] = outputs[i]));
   }
   return next;
 }
