@@ -1,7 +1,9 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
-import { describeRun, loadReference, optimizerFor, problem } from './helpers/reference';
+import { WASM_FUSED_MAX_ELEMENTS } from '../src/runtime/kernels/elementwise_update';
+import { ReferenceRun, describeRun, loadReference, optimizerFor, problem } from './helpers/reference';
+import { camelOptions, loadTorch2Reference, namedOptimizer, relativeDeviation } from './helpers/torch2_reference';
 
 /**
  * Fused optimizer updates (one kernel per parameter) against the composable
@@ -195,34 +197,61 @@ describe('fused optimizer updates match the composable reference', function () {
           assert.ok(reference.length > 2 * fused.length, `reference kernels: ${reference.join(', ')}`);
         });
       }
+
+      if (backend === 'wasm') {
+        it(`on wasm, a tensor of more than ${WASM_FUSED_MAX_ELEMENTS} elements keeps the reference path (faster there)`, async () => {
+          const transform = optim.adam({ lr: 0.01 });
+          const params = { w: tf.variable(tf.ones([WASM_FUSED_MAX_ELEMENTS + 1])) };
+          let state = tf.tidy(() => transform.init(params) as tf.TensorContainer) as unknown;
+          const grads = { w: tf.onesLike(params.w) };
+          const profile = await tf.profile(() => {
+            const next = tf.tidy(() => transform.fused!.apply(params, grads, state as unknown[]) as tf.TensorContainer);
+            tf.dispose(state as tf.TensorContainer);
+            state = next;
+          });
+          assert.ok(!profile.kernels.some((k) => k.name.startsWith('Downhill')) && profile.kernels.length > 5, profile.kernels.map((k) => k.name).join(', '));
+          tf.dispose([state as tf.TensorContainer, params.w, grads.w]);
+        });
+      }
     });
   }
 });
 
-describe('fused optimizer updates match PyTorch (../shared/reference/torch-optimizers.json)', function () {
+/** Runs `descend` with fusion on and checks every parameter against PyTorch's (float64) to 1e-5 relative, as the fixture tests do. */
+async function fusedMatchesTorch(what: string, optimizer: dh.optim.GradientTransformation, run: { problem: ReferenceRun['problem']; start: number[]; steps: number; params: number[][] }) {
+  assert.ok(optimizer.fused, `${what} is fused`);
+  const history = await dh.descend({ f: problem(run.problem), start: run.start, optimizer, steps: run.steps });
+  history.steps.forEach((s, i) =>
+    s.params!.forEach((v, j) => {
+      const expected = run.params[i][j];
+      assert.ok(relativeDeviation(v, expected) <= 1e-5, `${what}: param ${j} after step ${i + 1}: fused ${v}, PyTorch ${expected}`);
+    }),
+  );
+}
+
+describe('fused optimizer updates match PyTorch (../shared/reference: torch-optimizers.json, torch2-optimizers.json)', function () {
   this.timeout(300000);
   const reference = loadReference();
-  after(() => dh.runtime.init());
+  const torch2 = loadTorch2Reference().optimizers.filter((r) => !r.param_groups);
+  let previous: boolean;
+  before(() => (previous = optim.setFusedUpdates(true)));
+  after(async () => {
+    optim.setFusedUpdates(previous);
+    await dh.runtime.init();
+  });
 
   for (const backend of BACKENDS) {
-    it(`every fixture run on ${backend}, fused`, async () => {
+    it(`every run of both fixtures whose optimizer is fused, on ${backend}`, async () => {
       await dh.runtime.init({ backend });
-      const previous = optim.setFusedUpdates(true);
-      try {
-        for (const run of reference.optimizers) {
-          const optimizer = optimizerFor(run);
-          assert.ok(optimizer.fused, `${describeRun(run)} is fused`);
-          const history = await dh.descend({ f: problem(run.problem), start: run.start, optimizer, steps: run.steps });
-          history.steps.forEach((s, i) =>
-            s.params!.forEach((v, j) => {
-              const expected = run.params[i][j];
-              assert.ok(Math.abs(v - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), `${describeRun(run)}: param ${j} after step ${i + 1}: ${v}, PyTorch ${expected}`);
-            }),
-          );
-        }
-      } finally {
-        optim.setFusedUpdates(previous);
+      for (const run of reference.optimizers) await fusedMatchesTorch(describeRun(run), optimizerFor(run), run);
+      let fused = 0;
+      for (const run of torch2) {
+        const optimizer = namedOptimizer(run.optimizer)!(camelOptions(run.options));
+        if (!optimizer.fused) continue; // rprop and asgd have no fused update
+        await fusedMatchesTorch(run.id, optimizer, run);
+        fused++;
       }
+      assert.ok(fused >= torch2.length / 2, `${fused} of ${torch2.length} PyTorch 2.x runs are fused`);
     });
   }
 });

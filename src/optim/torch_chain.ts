@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors } from '../named_tensors';
-import { ElementwiseUpdate, elementwiseUpdatesRun, runElementwiseUpdate } from '../runtime/kernels/elementwise_update';
+import { ElementwiseUpdate, elementwiseUpdatesPay, runElementwiseUpdate } from '../runtime/kernels/elementwise_update';
 import { LearningRate } from '../schedules/schedule';
 import { FusedUpdate } from './fused_update';
 import { scale, scaleByLearningRate } from './learning_rate';
@@ -70,8 +70,8 @@ function fusedTorchStep<D extends unknown[]>(
   });
   return {
     apply(params, grads, state) {
-      // A backend without the kernels (tfjs-node) takes the reference path.
-      if (!elementwiseUpdatesRun()) return updateInPlace(reference, params, grads, state);
+      // A backend without the kernels (tfjs-node), or wasm on large tensors, takes the reference path.
+      if (!elementwiseUpdatesPay(Object.values(grads).map((g) => g.size))) return updateInPlace(reference, params, grads, state);
       const next = [...state];
       const states = state.slice(directionAt, directionAt + directionLength) as D;
       next.splice(directionAt, directionLength, ...fused(params, grads, states, terms(state)));

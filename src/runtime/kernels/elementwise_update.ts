@@ -28,9 +28,25 @@ export interface ElementwiseUpdate {
 /** The backends that have the fused kernels. */
 const FUSED_BACKENDS = ['cpu', 'wasm', 'webgpu'];
 
-/** Whether the active backend runs elementwise updates (the others take the reference path). */
-export function elementwiseUpdatesRun(): boolean {
-  return FUSED_BACKENDS.includes(tf.getBackend());
+/**
+ * On wasm the kernel is a JavaScript loop (one pass, float64 arithmetic), the
+ * reference a dozen SIMD kernels (XNNPACK) each with its own pass and call: the loop
+ * wins on small tensors and loses on large ones. Measured with bench/fused_updates.ts
+ * (one Adam update of one tensor, interleaved blocks, a loaded 2-core machine):
+ * 2.4× faster at 1,000 elements, even (0.95×) at 10,000, 0.49× at 30,000, 0.44× at
+ * 100,000. So on wasm an update is fused only when every tensor has at most this many
+ * elements; larger models keep the reference path, which is never slower.
+ */
+export const WASM_FUSED_MAX_ELEMENTS = 10000;
+
+/**
+ * Whether the active backend runs elementwise updates on tensors of these sizes and
+ * gains by it (a backend without the kernels, tfjs-node, takes the reference path).
+ */
+export function elementwiseUpdatesPay(sizes: number[]): boolean {
+  const backend = tf.getBackend();
+  if (backend === 'wasm') return sizes.every((n) => n <= WASM_FUSED_MAX_ELEMENTS);
+  return FUSED_BACKENDS.includes(backend);
 }
 
 /** Registers the kernel on every backend (once), and returns the spec for runElementwiseUpdate. */
