@@ -1,8 +1,10 @@
 /**
  * Fused optimizer updates against the composable reference: one Adam update of an
  * MLP's 4 parameters (w1, b1, w2, b2; MNIST's 784→128→10 and a small 64→32→10), the
- * loss and gradient left out, on cpu, wasm and webgpu. (On wasm, the MNIST MLP's
- * w1 has more than WASM_FUSED_MAX_ELEMENTS, so its "fused" update is the reference.) Prints the TF.js kernels one update runs (tf.profile)
+ * loss and gradient left out, on cpu, wasm and webgpu. (On wasm the fused kernels are
+ * the native addon's C loops; with DOWNHILL_NATIVE_BLAS=0, JavaScript loops, and the
+ * MNIST MLP, whose w1 has more than WASM_FUSED_MAX_ELEMENTS, takes the reference path.)
+ * Prints the TF.js kernels one update runs (tf.profile)
  * and the time per update: medians of interleaved blocks (fused, reference, fused, …),
  * each block ended by a read that waits for the device.
  *

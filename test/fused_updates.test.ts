@@ -1,7 +1,10 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
-import { WASM_FUSED_MAX_ELEMENTS } from '../src/runtime/kernels/elementwise_update';
+import { WASM_FUSED_MAX_ELEMENTS, registeredElementwiseUpdates } from '../src/runtime/kernels/elementwise_update';
+import { nativeUpdateLoop, useNativeUpdates } from '../src/runtime/native_fused_update';
+import { disposeReplaced } from '../src/named_tensors';
+import { updateInPlace } from '../src/optim/transformation';
 import { ReferenceRun, describeRun, loadReference, optimizerFor, problem } from './helpers/reference';
 import { camelOptions, loadTorch2Reference, namedOptimizer, relativeDeviation } from './helpers/torch2_reference';
 
@@ -11,7 +14,8 @@ import { camelOptions, loadTorch2Reference, namedOptimizer, relativeDeviation } 
  * (Dawn on Mesa's lavapipe, which .ci/run installs).
  *
  * Tolerance: the fused kernels compute each element in one expression (in float64 on
- * cpu/wasm, rounded once to float32 when stored; float32 on webgpu), the reference
+ * cpu and on wasm without the native addon, rounded once to float32 when stored;
+ * float32 on webgpu and in the addon's C loops on wasm), the reference
  * rounds to float32 after every op, so they agree to float32 precision, not bit for
  * bit: |fused − reference| ≤ 1e-5 · max(1, |reference|) over 6 steps, for parameters
  * and every state tensor (the PyTorch fixtures' tolerance). Centered RMSprop takes
@@ -148,6 +152,11 @@ async function kernelsPerUpdate(transform: dh.optim.GradientTransformation, fuse
   throw new Error('unreachable');
 }
 
+/** A vector that is no multiple of the SIMD width, over 3× the JavaScript loop's limit on wasm. */
+const LARGE = 3 * WASM_FUSED_MAX_ELEMENTS + 7;
+const LARGE_STEPS = 3;
+const LARGE_OPTIMIZERS = ['adam, betas, coupled weightDecay, maximize', 'adam amsgrad, decoupledWeightDecay', 'sgd nesterov, maximize', 'rmsprop centered, momentum, maximize', 'adadelta, weightDecay', 'lion, weightDecay'];
+
 describe('fused optimizer updates match the composable reference', function () {
   this.timeout(300000);
   after(() => dh.runtime.init());
@@ -199,23 +208,90 @@ describe('fused optimizer updates match the composable reference', function () {
       }
 
       if (backend === 'wasm') {
-        it(`on wasm, a tensor of more than ${WASM_FUSED_MAX_ELEMENTS} elements keeps the reference path (faster there)`, async () => {
-          const transform = optim.adam({ lr: 0.01 });
-          const params = { w: tf.variable(tf.ones([WASM_FUSED_MAX_ELEMENTS + 1])) };
-          let state = tf.tidy(() => transform.init(params) as tf.TensorContainer) as unknown;
-          const grads = { w: tf.onesLike(params.w) };
-          const profile = await tf.profile(() => {
-            const next = tf.tidy(() => transform.fused!.apply(params, grads, state as unknown[]) as tf.TensorContainer);
-            tf.dispose(state as tf.TensorContainer);
-            state = next;
+        it(`on wasm without the native addon's C loops, a tensor of more than ${WASM_FUSED_MAX_ELEMENTS} elements keeps the reference path (faster there)`, async () => {
+          const native = useNativeUpdates(false);
+          try {
+            const transform = optim.adam({ lr: 0.01 });
+            const params = { w: tf.variable(tf.ones([WASM_FUSED_MAX_ELEMENTS + 1])) };
+            let state = tf.tidy(() => transform.init(params) as tf.TensorContainer) as unknown;
+            const grads = { w: tf.onesLike(params.w) };
+            const profile = await tf.profile(() => {
+              const next = tf.tidy(() => transform.fused!.apply(params, grads, state as unknown[]) as tf.TensorContainer);
+              tf.dispose(state as tf.TensorContainer);
+              state = next;
+            });
+            assert.ok(!profile.kernels.some((k) => k.name.startsWith('Downhill')) && profile.kernels.length > 5, profile.kernels.map((k) => k.name).join(', '));
+            tf.dispose([state as tf.TensorContainer, params.w, grads.w]);
+          } finally {
+            useNativeUpdates(native);
+          }
+        });
+
+        describe(`with the native addon (npm run build): tensors of more than ${WASM_FUSED_MAX_ELEMENTS} elements are fused too, as C loops`, () => {
+          before(function () {
+            if (!useNativeUpdates(true)) this.skip(); // no addon here: the test above covers wasm
           });
-          assert.ok(!profile.kernels.some((k) => k.name.startsWith('Downhill')) && profile.kernels.length > 5, profile.kernels.map((k) => k.name).join(', '));
-          tf.dispose([state as tf.TensorContainer, params.w, grads.w]);
+          it('the addon has a C loop for every update formula, compiled from the same text', () => {
+            const missing = registeredElementwiseUpdates().filter((spec) => !nativeUpdateLoop(spec)).map((spec) => spec.kernelName);
+            assert.ok(registeredElementwiseUpdates().length >= 15 && missing.length === 0, `no C loop for ${missing.join(', ')} (rebuild: npm run build)`);
+          });
+          for (const name of LARGE_OPTIMIZERS) {
+            it(`${name}: ${LARGE} elements, one kernel per update, ${LARGE_STEPS} steps equal to the reference`, async () => {
+              const [fused, reference] = [await trainLarge(OPTIMIZERS[name], true), await trainLarge(OPTIMIZERS[name], false)];
+              assert.deepEqual(fused.kernels, [fused.kernels[0]], `fused kernels: ${fused.kernels.join(', ')}`);
+              assert.ok(fused.kernels[0].startsWith('Downhill'), `fused kernels: ${fused.kernels.join(', ')}`);
+              assert.ok(reference.kernels.length > 1, `reference kernels: ${reference.kernels.join(', ')}`);
+              assert.equal(fused.values.length, reference.values.length, 'the state has the same tensors');
+              fused.values.forEach((values, t) => {
+                assert.equal(values.length, reference.values[t].length);
+                values.forEach((v, i) => {
+                  const r = reference.values[t][i];
+                  if (!(Math.abs(v - r) <= TOL * Math.max(1, Math.abs(r)))) assert.fail(`tensor ${t}, element ${i}: fused ${v}, reference ${r}`);
+                });
+              });
+            });
+          }
         });
       }
     });
   }
 });
+
+/**
+ * LARGE_STEPS updates of one LARGE-element parameter (gradients that vary with θ), fused
+ * or the reference; the kernels of the last update (tf.profile) and, after it, θ and
+ * every state tensor's values.
+ */
+async function trainLarge(make: () => dh.optim.GradientTransformation, fused: boolean): Promise<{ kernels: string[]; values: Float32Array[] }> {
+  const transform = make();
+  const params = { w: tf.variable(tf.tidy(() => tf.sin(tf.mul(tf.range(0, LARGE), 0.37)))) };
+  const target = tf.tidy(() => tf.cos(tf.mul(tf.range(0, LARGE), 0.11)));
+  let state = tf.tidy(() => transform.init(params) as tf.TensorContainer) as unknown;
+  let kernels: string[] = [];
+  for (let i = 0; i < LARGE_STEPS; i++) {
+    const grads = tf.tidy(() => ({ w: tf.mul(tf.sub(tf.tanh(params.w), target), 2) }));
+    const profile = await tf.profile(() => {
+      const next = tf.tidy(() =>
+        (fused ? transform.fused!.apply(params, grads, state) : updateInPlace(transform, params, grads, state)) as tf.TensorContainer,
+      );
+      disposeReplaced(state, next);
+      state = next;
+    });
+    kernels = profile.kernels.map((k) => k.name);
+    tf.dispose(grads.w);
+  }
+  const tensors = [params.w, ...tensorsIn(state)];
+  const values = await Promise.all(tensors.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose([state as tf.TensorContainer, params.w, target]);
+  return { kernels, values };
+}
+
+/** The tensors in a state, in order. */
+function tensorsIn(state: unknown): tf.Tensor[] {
+  if (state instanceof tf.Tensor) return [state];
+  if (state && typeof state === 'object') return Object.values(state).flatMap(tensorsIn);
+  return [];
+}
 
 /** Runs `descend` with fusion on and checks every parameter against PyTorch's (float64) to 1e-5 relative, as the fixture tests do. */
 async function fusedMatchesTorch(what: string, optimizer: dh.optim.GradientTransformation, run: { problem: ReferenceRun['problem']; start: number[]; steps: number; params: number[][] }) {

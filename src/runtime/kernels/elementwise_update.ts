@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { UpdateLoop, nativeUpdateLoop, nativeUpdatesBuilt } from '../native_fused_update';
 
 /**
  * An update that is the same formula for every element of a parameter and its
@@ -9,9 +10,11 @@ import * as tf from '@tensorflow/tfjs';
  * The formula is written once, as `let name = expression;` lines in the syntax that
  * JavaScript and WGSL share (+ − * /, comparisons, float literals with a point, and
  * sqrt, abs, sign, max, min, select(ifFalse, ifTrue, condition)). Inputs and
- * attributes are in scope under their names. On cpu and wasm it becomes one loop over
- * the backend's Float32Arrays (the WASM heap itself on wasm); on webgpu, a WGSL
- * program per output, each one pass over the elements.
+ * attributes are in scope under their names. On cpu it becomes one JavaScript loop over
+ * the backend's Float32Arrays; on wasm, a C loop over the WASM heap in place (the
+ * native addon, native/fused_updates.c, with the formula translated to C at build
+ * time), or the JavaScript loop there without the addon; on webgpu, a WGSL program per
+ * output, each one pass over the elements.
  */
 export interface ElementwiseUpdate {
   /** The TF.js kernel name, e.g. 'DownhillAdamUpdate'. */
@@ -29,13 +32,14 @@ export interface ElementwiseUpdate {
 const FUSED_BACKENDS = ['cpu', 'wasm', 'webgpu'];
 
 /**
- * On wasm the kernel is a JavaScript loop (one pass, float64 arithmetic), the
- * reference a dozen SIMD kernels (XNNPACK) each with its own pass and call: the loop
+ * On wasm the kernel is a C loop when the native addon is built (native/fused_updates.c:
+ * single precision, SIMD), faster than the reference's dozen XNNPACK kernels at every
+ * size. Without the addon it is a JavaScript loop (one pass, float64 arithmetic), which
  * wins on small tensors and loses on large ones. Measured with bench/fused_updates.ts
  * (one Adam update of one tensor, interleaved blocks, a loaded 2-core machine):
  * 2.4× faster at 1,000 elements, even (0.95×) at 10,000, 0.49× at 30,000, 0.44× at
- * 100,000. So on wasm an update is fused only when every tensor has at most this many
- * elements; larger models keep the reference path, which is never slower.
+ * 100,000. So on wasm without the addon an update is fused only when every tensor has
+ * at most this many elements; larger models keep the reference path, which is never slower.
  */
 export const WASM_FUSED_MAX_ELEMENTS = 10000;
 
@@ -45,16 +49,25 @@ export const WASM_FUSED_MAX_ELEMENTS = 10000;
  */
 export function elementwiseUpdatesPay(sizes: number[]): boolean {
   const backend = tf.getBackend();
-  if (backend === 'wasm') return sizes.every((n) => n <= WASM_FUSED_MAX_ELEMENTS);
+  if (backend === 'wasm') return nativeUpdatesBuilt() || sizes.every((n) => n <= WASM_FUSED_MAX_ELEMENTS);
   return FUSED_BACKENDS.includes(backend);
+}
+
+const registered: ElementwiseUpdate[] = [];
+
+/** Every update made by elementwiseUpdate so far (the native build compiles each to C). */
+export function registeredElementwiseUpdates(): readonly ElementwiseUpdate[] {
+  return registered;
 }
 
 /** Registers the kernel on every backend (once), and returns the spec for runElementwiseUpdate. */
 export function elementwiseUpdate(spec: ElementwiseUpdate): ElementwiseUpdate {
+  if (!registered.some((s) => s.kernelName === spec.kernelName)) registered.push(spec);
   if (!tf.getKernel(spec.kernelName, 'cpu')) {
     const loop = hostLoop(spec);
     tf.registerKernel({ kernelName: spec.kernelName, backendName: 'cpu', kernelFunc: ((args: KernelArgs<CpuBackend>) => onCpu(spec, loop, args)) as never });
-    tf.registerKernel({ kernelName: spec.kernelName, backendName: 'wasm', kernelFunc: ((args: KernelArgs<WasmBackend>) => onWasm(spec, loop, args)) as never });
+    // On wasm, the C loop when the addon has this formula, else the JavaScript one.
+    tf.registerKernel({ kernelName: spec.kernelName, backendName: 'wasm', kernelFunc: ((args: KernelArgs<WasmBackend>) => onWasm(spec, nativeUpdateLoop(spec) ?? loop, args)) as never });
     tf.registerKernel({ kernelName: spec.kernelName, backendName: 'webgpu', kernelFunc: ((args: KernelArgs<WebGpuBackend>) => onWebGpu(spec, args)) as never });
   }
   return spec;
@@ -69,10 +82,9 @@ export function runElementwiseUpdate(spec: ElementwiseUpdate, inputs: tf.Tensor[
 }
 
 type KernelArgs<B> = { inputs: Record<string, tf.TensorInfo>; backend: B; attrs: Record<string, number> };
-type HostLoop = (inputs: Float32Array[], outputs: Float32Array[], attributes: Record<string, number>) => void;
 
 /** The formula as a JavaScript loop over whole arrays (compiled once per kernel). */
-function hostLoop(spec: ElementwiseUpdate): HostLoop {
+function hostLoop(spec: ElementwiseUpdate): UpdateLoop {
   const body = [
     'const { sqrt, abs, sign, max, min } = Math;',
     'const select = (ifFalse, ifTrue, condition) => (condition ? ifTrue : ifFalse);',
@@ -86,7 +98,7 @@ function hostLoop(spec: ElementwiseUpdate): HostLoop {
     ...spec.outputs.map((name) => `  ${name}_[i] = ${name};`),
     '}',
   ].join('\n');
-  return new Function('inputs', 'outputs', 'attributes', body) as HostLoop;
+  return new Function('inputs', 'outputs', 'attributes', body) as UpdateLoop;
 }
 
 type CpuBackend = {
@@ -94,7 +106,7 @@ type CpuBackend = {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 };
 
-function onCpu(spec: ElementwiseUpdate, loop: HostLoop, { inputs, backend, attrs }: KernelArgs<CpuBackend>): tf.TensorInfo[] {
+function onCpu(spec: ElementwiseUpdate, loop: UpdateLoop, { inputs, backend, attrs }: KernelArgs<CpuBackend>): tf.TensorInfo[] {
   const shape = inputs[spec.inputs[0]].shape;
   const size = tf.util.sizeFromShape(shape);
   const ins = spec.inputs.map((name) => asFloat32(backend.readSync(inputs[name].dataId)));
@@ -114,7 +126,7 @@ type WasmBackend = {
 };
 
 /** On the WASM heap in place: the inputs are read and the outputs written where the backend keeps them. */
-function onWasm(spec: ElementwiseUpdate, loop: HostLoop, { inputs, backend, attrs }: KernelArgs<WasmBackend>): tf.TensorInfo[] {
+function onWasm(spec: ElementwiseUpdate, loop: UpdateLoop, { inputs, backend, attrs }: KernelArgs<WasmBackend>): tf.TensorInfo[] {
   const shape = inputs[spec.inputs[0]].shape;
   const size = tf.util.sizeFromShape(shape);
   const outs = spec.outputs.map(() => backend.makeOutput(shape, 'float32'));
