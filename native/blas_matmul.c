@@ -109,11 +109,15 @@ static napi_value describe(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* native/fused_updates.c */
+void register_fused_updates(napi_env env, napi_value exports);
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn);
   napi_set_named_property(env, exports, "sgemm", fn);
   napi_create_function(env, "describe", NAPI_AUTO_LENGTH, describe, NULL, &fn);
   napi_set_named_property(env, exports, "describe", fn);
+  register_fused_updates(env, exports);
   return exports;
 }

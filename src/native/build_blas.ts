@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 /**
- * Builds downhill's optional native matMul (native/blas_matmul.c against OpenBLAS)
- * into build/blas_matmul.node; `npm run build` runs this. It never fails the build:
+ * Builds downhill's optional native addon into build/blas_matmul.node: the matMul
+ * (native/blas_matmul.c against OpenBLAS) and the fused optimizer updates
+ * (native/fused_updates.c, with every kernel's formula translated to C into
+ * build/fused_update_kernels.inc); `npm run build` runs this. It never fails the build:
  * without a C compiler, OpenBLAS or Node's headers it records why in
  * build/blas_matmul.json, and matMul stays on XNNPACK inside WASM (the doctor says
- * which and why).
+ * which and why) and fused updates on wasm run as JavaScript loops.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ElementwiseUpdate, registeredElementwiseUpdates } from '../runtime/kernels/elementwise_update';
 import { ADDON_PATH, BUILD_STATUS_PATH, BuildStatus } from '../runtime/native_blas';
+import { fusedUpdatesSource } from './fused_update_source';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SOURCE = path.join(ROOT, 'native', 'blas_matmul.c');
+const SOURCES = ['blas_matmul.c', 'fused_updates.c'].map((f) => path.join(ROOT, 'native', f));
+const KERNELS_DIR = path.join(__dirname, '..', 'runtime', 'kernels');
 const FIX = 'install a C compiler and OpenBLAS (Debian/Ubuntu: apt-get install gcc libopenblas-dev), then npm run build';
 
 /** Where node_api.h is: next to this node binary, or under npm's nodedir. */
@@ -27,6 +32,12 @@ function nodeHeaders(): string | undefined {
   return candidates.find((d) => fs.existsSync(path.join(d, 'node_api.h')));
 }
 
+/** Every elementwise update kernel (each module under runtime/kernels/ registers its own when loaded). */
+function elementwiseUpdates(): readonly ElementwiseUpdate[] {
+  for (const file of fs.readdirSync(KERNELS_DIR).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts')).sort()) require(path.join(KERNELS_DIR, file));
+  return registeredElementwiseUpdates();
+}
+
 function build(): BuildStatus {
   if (process.env.DOWNHILL_NATIVE_BLAS === '0') return { built: false, reason: 'skipped: DOWNHILL_NATIVE_BLAS=0', fix: 'unset DOWNHILL_NATIVE_BLAS and run npm run build' };
   if (process.platform !== 'linux') return { built: false, reason: `the native build is set up for Linux only (this is ${process.platform})`, fix: 'none needed: XNNPACK inside WASM is used' };
@@ -34,7 +45,10 @@ function build(): BuildStatus {
   if (!headers) return { built: false, reason: "Node's C headers (node_api.h) were not found next to node", fix: 'install the headers of your Node (e.g. the nodejs package that ships include/node), then npm run build' };
   const compiler = process.env.CC || 'cc';
   fs.mkdirSync(path.dirname(ADDON_PATH), { recursive: true });
-  const args = ['-O2', '-shared', '-fPIC', '-Wall', `-I${headers}`, SOURCE, '-lopenblas', '-o', ADDON_PATH];
+  fs.writeFileSync(path.join(path.dirname(ADDON_PATH), 'fused_update_kernels.inc'), fusedUpdatesSource(elementwiseUpdates()));
+  // -O3 vectorises the update loops (SSE2, which every x86-64 has; no -march=native: the addon may run elsewhere).
+  // -fno-math-errno (sqrtf sets no errno) and -fno-trapping-math (no FP exception flags) let it, without changing a value.
+  const args = ['-O3', '-fno-math-errno', '-fno-trapping-math', '-shared', '-fPIC', '-Wall', `-I${headers}`, `-I${path.dirname(ADDON_PATH)}`, ...SOURCES, '-lopenblas', '-lm', '-o', ADDON_PATH];
   const result = spawnSync(compiler, args, { encoding: 'utf8' });
   if (result.error) return { built: false, reason: `no C compiler: ${compiler} could not be run (${(result.error as NodeJS.ErrnoException).code})`, fix: FIX };
   if (result.status !== 0) {

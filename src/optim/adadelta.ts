@@ -4,7 +4,8 @@ import { OptionValues, flag, inRange, nonNegative, readOptions } from '../option
 import { learningRate, refuseCycledMomentum } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
 import { emaOfSquares } from './moments';
-import { torchChain } from './torch_chain';
+import { ADADELTA_UPDATE } from '../runtime/kernels/adadelta_update';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { GradientTransformation, zerosLike } from './transformation';
 
 /**
@@ -58,5 +59,9 @@ export type AdadeltaOptions = Partial<OptionValues<typeof ADADELTA>>;
 export function adadelta(options: AdadeltaOptions = {}): GradientTransformation {
   const o = readOptions('adadelta', options, ADADELTA);
   refuseCycledMomentum('adadelta', o.lr);
-  return { ...torchChain(o, scaleByAdadelta({ rho: o.rho, eps: o.eps })), name: describeOptimizer('adadelta', options) };
+  const fused: FusedDirection<[AdadeltaState]> = (params, grads, [state], terms) => {
+    const { v, u } = updateEveryParameter(ADADELTA_UPDATE, params, grads, state, { ...terms, rho: o.rho, eps: o.eps });
+    return [{ v, u }];
+  };
+  return { ...torchChain({ ...o, fused }, scaleByAdadelta({ rho: o.rho, eps: o.eps })), name: describeOptimizer('adadelta', options) };
 }

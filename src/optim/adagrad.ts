@@ -3,8 +3,9 @@ import { NamedTensors, mapNamed, zipNamed } from '../named_tensors';
 import { OptionValues, flag, nonNegative, readOptions } from '../options';
 import { learningRate, refuseCycledMomentum } from '../schedules/hyperparameter';
 import { Schedule, asSchedule } from '../schedules/schedule';
+import { ADAGRAD_UPDATE } from '../runtime/kernels/adagrad_update';
 import { describeOptimizer } from './describe';
-import { torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { GradientTransformation } from './transformation';
 
 /**
@@ -53,5 +54,11 @@ export function adagrad(options: AdagradOptions = {}): GradientTransformation {
   const base = asSchedule('adagrad', o.lr);
   const lr: Schedule = o.lrDecay > 0 ? (t) => base(t) / (1 + t * o.lrDecay) : base;
   const direction = scaleByAdagrad({ eps: o.eps, initialAccumulatorValue: o.initialAccumulatorValue });
-  return { ...torchChain({ ...o, lr }, direction), name: describeOptimizer('adagrad', options) };
+  const fused = fusedAdagrad(o.eps);
+  return { ...torchChain({ ...o, lr, fused }, direction), name: describeOptimizer('adagrad', options) };
+}
+
+/** scaleByAdagrad's step and the parameter's as one kernel per parameter (the decayed η comes from the host). */
+function fusedAdagrad(eps: number): FusedDirection<[{ sum: NamedTensors }]> {
+  return (params, grads, [state], terms) => [{ sum: updateEveryParameter(ADAGRAD_UPDATE, params, grads, state, { ...terms, eps }).sum }];
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, mapNamed, zipNamed } from '../named_tensors';
 import { OptionValues, flag, nonNegative, readOptions } from '../options';
-import { cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
+import { AMSGRAD_UPDATE, ADAM_UPDATE } from '../runtime/kernels/adam_update';
+import { Hyperparameter, cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { ADAM_FAMILY_MOMENTS, betasOption, biasCorrection, ema, emaOfSquares } from './moments';
 import { GradientTransformation, zerosLike } from './transformation';
 
@@ -30,6 +31,13 @@ const SCALE_BY_ADAM = {
   amsgrad: flag(false),
 };
 
+/** The host-side numbers of Adam's update at `count` (0 = the first): the betas and the bias corrections. */
+function adamStepNumbers(b1: Hyperparameter, b2: Hyperparameter, count: number) {
+  const beta1 = valueAt(b1, count);
+  const beta2 = valueAt(b2, count);
+  return { beta1, beta2, correction1: biasCorrection(beta1, count + 1), sqrtCorrection2: Math.sqrt(biasCorrection(beta2, count + 1)) };
+}
+
 /**
  * Adam's direction: m̂ / (sqrt(v̂) + ε) with bias-corrected first and second
  * moments, ε outside the square root (PyTorch's formula). b1 and b2 may be schedules.
@@ -40,20 +48,27 @@ export function scaleByAdam(options: Partial<OptionValues<typeof SCALE_BY_ADAM>>
     name: amsgrad ? 'amsgrad' : 'adam',
     init: (params) => ({ count: 0, m: zerosLike(params), v: zerosLike(params), vMax: amsgrad ? zerosLike(params) : null }),
     update(grads, state) {
-      const beta1 = valueAt(b1, state.count);
-      const beta2 = valueAt(b2, state.count);
+      const { beta1, beta2, correction1, sqrtCorrection2 } = adamStepNumbers(b1, b2, state.count);
       const count = state.count + 1;
       const m = ema(state.m, grads, beta1);
       const v = emaOfSquares(state.v, grads, beta2);
       const vMax = state.vMax && zipNamed(state.vMax, v, (a, b) => tf.maximum(a, b));
-      const correction1 = biasCorrection(beta1, count);
-      const sqrtCorrection2 = Math.sqrt(biasCorrection(beta2, count));
       const second = vMax ?? v;
       const updates = mapNamed(m, (mi, name) =>
         tf.div(tf.div(mi, correction1), tf.add(tf.div(tf.sqrt(second[name]), sqrtCorrection2), eps)),
       );
       return { updates, state: { count, m, v, vMax } };
     },
+  };
+}
+
+/** scaleByAdam's step as one kernel per parameter (src/runtime/kernels/adam_update.ts): parameter, m, v (and vMax) at once. */
+function fusedAdam(b1: Hyperparameter, b2: Hyperparameter, eps: number): FusedDirection<[AdamState]> {
+  return (params, grads, [state], terms) => {
+    const numbers = adamStepNumbers(b1, b2, state.count);
+    const kernel = state.vMax ? AMSGRAD_UPDATE : ADAM_UPDATE;
+    const { m, v, vMax } = updateEveryParameter(kernel, params, grads, { m: state.m, v: state.v, vMax: state.vMax ?? {} }, { ...terms, ...numbers, eps });
+    return [{ count: state.count + 1, m, v, vMax: state.vMax && vMax }];
   };
 }
 
@@ -79,7 +94,8 @@ export type AdamwOptions = Partial<OptionValues<typeof ADAMW>>;
 
 function adamChain(o: OptionValues<typeof ADAMW>, decoupledWeightDecay: boolean): GradientTransformation {
   const b1 = cycledMomentum(o.lr) ?? o.betas[0];
-  return torchChain({ ...o, decoupledWeightDecay }, scaleByAdam({ b1, b2: o.betas[1], eps: o.eps, amsgrad: o.amsgrad }));
+  const fused = fusedAdam(b1, o.betas[1], o.eps);
+  return torchChain({ ...o, decoupledWeightDecay, fused }, scaleByAdam({ b1, b2: o.betas[1], eps: o.eps, amsgrad: o.amsgrad }));
 }
 
 /** Adam with PyTorch's defaults (lr 1e-3, betas [0.9, 0.999], eps 1e-8); weightDecay is coupled L2 unless decoupledWeightDecay. */

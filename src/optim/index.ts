@@ -10,6 +10,7 @@ export { rmsprop, scaleByRms, RmspropOptions } from './rmsprop';
 export { adagrad, scaleByAdagrad, AdagradOptions } from './adagrad';
 export { Optimizer } from './optimizer';
 export { descentStep, StepOutput } from './step';
+export { FusedUpdate, setFusedUpdates, fusedUpdatesEnabled } from './fused_update';
 export { mapNamed, zipNamed, globalNorm, NamedTensors } from '../named_tensors';
 export { nadam, scaleByNadam, NadamOptions, NadamState } from './nadam';
 export { radam, scaleByRadam, RadamOptions, RadamState } from './radam';

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, zipNamed } from '../named_tensors';
 import { OptionValues, nonNegative, readOptions, unitInterval } from '../options';
-import { cycledMomentum, learningRate, scheduled, valueAt } from '../schedules/hyperparameter';
+import { LION_UPDATE } from '../runtime/kernels/sign_update';
+import { Hyperparameter, cycledMomentum, learningRate, scheduled, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
 import { betasOption, ema } from './moments';
-import { torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { GradientTransformation, zerosLike } from './transformation';
 
 /**
@@ -47,6 +48,15 @@ export type LionOptions = Partial<OptionValues<typeof LION>>;
 /** Lion with lion-pytorch's defaults (lr 1e-4, betas [0.9, 0.99], weightDecay 0); lr is usually 3–10× smaller than Adam's. */
 export function lion(options: LionOptions = {}): GradientTransformation {
   const o = readOptions('lion', options, LION);
-  const direction = scaleByLion({ b1: cycledMomentum(o.lr) ?? o.betas[0], b2: o.betas[1] });
-  return { ...torchChain({ ...o, decoupledWeightDecay: true }, direction), name: describeOptimizer('lion', options) };
+  const b1 = cycledMomentum(o.lr) ?? o.betas[0];
+  const direction = scaleByLion({ b1, b2: o.betas[1] });
+  return { ...torchChain({ ...o, decoupledWeightDecay: true, fused: fusedLion(b1, o.betas[1]) }, direction), name: describeOptimizer('lion', options) };
+}
+
+/** scaleByLion's step and the parameter's as one kernel per parameter. */
+function fusedLion(b1: Hyperparameter, b2: Hyperparameter): FusedDirection<[{ count: number; m: NamedTensors }]> {
+  return (params, grads, [state], terms) => {
+    const attributes = { ...terms, beta1: valueAt(b1, state.count), beta2: valueAt(b2, state.count) };
+    return [{ count: state.count + 1, m: updateEveryParameter(LION_UPDATE, params, grads, state, attributes).m }];
+  };
 }

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { NamedTensors } from '../named_tensors';
 import { GradientTransformation, identity } from './transformation';
@@ -19,8 +20,8 @@ function labelOf(labels: ParamLabels, name: string, known: string[]): string {
   return label;
 }
 
-function split(tensors: NamedTensors, labels: ParamLabels, known: string[]): Record<string, NamedTensors> {
-  const parts: Record<string, NamedTensors> = Object.fromEntries(known.map((k) => [k, {}]));
+function split<T extends tf.Tensor>(tensors: Record<string, T>, labels: ParamLabels, known: string[]): Record<string, Record<string, T>> {
+  const parts: Record<string, Record<string, T>> = Object.fromEntries(known.map((k) => [k, {}]));
   for (const [name, t] of Object.entries(tensors)) parts[labelOf(labels, name, known)][name] = t;
   return parts;
 }
@@ -28,7 +29,8 @@ function split(tensors: NamedTensors, labels: ParamLabels, known: string[]): Rec
 /**
  * A different transformation for each group of parameters (optax's multi_transform):
  * `multiTransform({ decay: adamw(), noDecay: adamw({ weightDecay: 0 }) }, (n) => n.startsWith('b') ? 'noDecay' : 'decay')`.
- * The state is one state per label, each over its own parameters.
+ * The state is one state per label, each over its own parameters. It is fused when
+ * every transformation is: each group's fused update runs on its own parameters.
  */
 export function multiTransform(
   transforms: Record<string, GradientTransformation>,
@@ -38,7 +40,17 @@ export function multiTransform(
   if (known.length === 0) {
     throw new DownhillError('multiTransform: no transformations given.', 'pass at least one, e.g. { all: optim.sgd({ lr: 0.1 }) }.');
   }
+  const fused = known.every((k) => transforms[k].fused);
   return {
+    ...(fused && {
+      fused: {
+        apply(params, grads, state) {
+          const gradParts = split(grads, labels, known);
+          const paramParts = split(params, labels, known);
+          return Object.fromEntries(known.map((k) => [k, transforms[k].fused!.apply(paramParts[k], gradParts[k], state[k])]));
+        },
+      },
+    }),
     name: `multiTransform(${known.map((k) => `${k}: ${transforms[k].name ?? 'transformation'}`).join(', ')})`,
     init(params) {
       const parts = split(params, labels, known);

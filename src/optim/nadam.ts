@@ -4,7 +4,8 @@ import { OptionValues, flag, nonNegative, readOptions } from '../options';
 import { Hyperparameter, cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
 import { ADAM_FAMILY_MOMENTS, betasOption, biasCorrection, ema, emaOfSquares } from './moments';
-import { torchChain } from './torch_chain';
+import { NADAM_UPDATE } from '../runtime/kernels/adam_update';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { GradientTransformation, zerosLike } from './transformation';
 
 /**
@@ -30,24 +31,48 @@ const SCALE_BY_NADAM = {
   momentumDecay: nonNegative(4e-3),
 };
 
+/** The host-side numbers of NAdam's update from its state: the betas, Πt, and the factors of g and m. */
+function nadamStepNumbers(b1: Hyperparameter, b2: Hyperparameter, momentumDecay: number) {
+  const mu = (beta1: number, t: number) => beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+  return ({ count, muProduct: previous }: { count: number; muProduct: number }) => {
+    const beta1 = valueAt(b1, count);
+    const beta2 = valueAt(b2, count);
+    const muNow = mu(beta1, count + 1);
+    const muNext = mu(beta1, count + 2);
+    const muProduct = previous * muNow;
+    return {
+      beta1,
+      beta2,
+      muProduct,
+      correction2: biasCorrection(beta2, count + 1),
+      gradFactor: (1 - muNow) / (1 - muProduct),
+      momentumFactor: muNext / (1 - muProduct * muNext),
+    };
+  };
+}
+
+/** scaleByNadam's step and the parameter's as one kernel per parameter. */
+function fusedNadam(b1: Hyperparameter, b2: Hyperparameter, eps: number, momentumDecay: number): FusedDirection<[NadamState]> {
+  const numbers = nadamStepNumbers(b1, b2, momentumDecay);
+  return (params, grads, [state], terms) => {
+    const { muProduct, ...attributes } = numbers(state);
+    const { m, v } = updateEveryParameter(NADAM_UPDATE, params, grads, state, { ...terms, ...attributes, eps });
+    return [{ count: state.count + 1, muProduct, m, v }];
+  };
+}
+
 /** NAdam's direction (everything above but the learning rate). */
 export function scaleByNadam(options: Partial<OptionValues<typeof SCALE_BY_NADAM>> = {}): GradientTransformation<NadamState> {
   const { b1, b2, eps, momentumDecay } = readOptions('scaleByNadam', options, SCALE_BY_NADAM);
-  const mu = (beta1: number, t: number) => beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+  const numbers = nadamStepNumbers(b1, b2, momentumDecay);
   return {
     name: 'nadam',
     init: (params) => ({ count: 0, muProduct: 1, m: zerosLike(params), v: zerosLike(params) }),
     update(grads, state) {
-      const beta1 = valueAt(b1, state.count);
+      const { beta1, beta2, muProduct, correction2, gradFactor, momentumFactor } = numbers(state);
       const count = state.count + 1;
-      const muNow = mu(beta1, count);
-      const muNext = mu(beta1, count + 1);
-      const muProduct = state.muProduct * muNow;
       const m = ema(state.m, grads, beta1);
-      const v = emaOfSquares(state.v, grads, valueAt(b2, state.count));
-      const correction2 = biasCorrection(valueAt(b2, state.count), count);
-      const gradFactor = (1 - muNow) / (1 - muProduct);
-      const momentumFactor = muNext / (1 - muProduct * muNext);
+      const v = emaOfSquares(state.v, grads, beta2);
       const updates = mapNamed(grads, (g, name) => {
         const denominator = tf.add(tf.sqrt(tf.div(v[name], correction2)), eps);
         return tf.div(tf.add(tf.mul(g, gradFactor), tf.mul(m[name], momentumFactor)), denominator);
@@ -76,5 +101,6 @@ export function nadam(options: NadamOptions = {}): GradientTransformation {
   const o = readOptions('nadam', options, NADAM);
   const b1: Hyperparameter = cycledMomentum(o.lr) ?? o.betas[0];
   const direction = scaleByNadam({ b1, b2: o.betas[1], eps: o.eps, momentumDecay: o.momentumDecay });
-  return { ...torchChain(o, direction), name: describeOptimizer('nadam', options) };
+  const fused = fusedNadam(b1, o.betas[1], o.eps, o.momentumDecay);
+  return { ...torchChain({ ...o, fused }, direction), name: describeOptimizer('nadam', options) };
 }

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, mapNamed } from '../named_tensors';
 import { OptionValues, flag, nonNegative, readOptions } from '../options';
-import { cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
+import { RADAM_UPDATE } from '../runtime/kernels/adam_update';
+import { Hyperparameter, cycledMomentum, learningRate, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
 import { ADAM_FAMILY_MOMENTS, betasOption, biasCorrection, ema, emaOfSquares } from './moments';
-import { torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { GradientTransformation, zerosLike } from './transformation';
 
 /**
@@ -30,6 +31,27 @@ const SCALE_BY_RADAM = {
   ...ADAM_FAMILY_MOMENTS,
 };
 
+/** The host-side numbers of RAdam's update at `count` (0 = the first): whether ρt > 5, and m's factor then. */
+function radamStepNumbers(b1: Hyperparameter, b2: Hyperparameter, count: number) {
+  const beta1 = valueAt(b1, count);
+  const beta2 = valueAt(b2, count);
+  const t = count + 1;
+  const correction1 = biasCorrection(beta1, t);
+  const correction2 = biasCorrection(beta2, t);
+  const rhoInf = 2 / (1 - beta2) - 1;
+  const rho = rhoInf - (2 * t * beta2 ** t) / correction2;
+  const rect = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+  return { beta1, beta2, correction1, rectified: rho > 5 ? 1 : 0, factor: rho > 5 ? (rect * Math.sqrt(correction2)) / correction1 : 0 };
+}
+
+/** scaleByRadam's step and the parameter's as one kernel per parameter. */
+function fusedRadam(b1: Hyperparameter, b2: Hyperparameter, eps: number): FusedDirection<[RadamState]> {
+  return (params, grads, [state], terms) => {
+    const { m, v } = updateEveryParameter(RADAM_UPDATE, params, grads, state, { ...terms, ...radamStepNumbers(b1, b2, state.count), eps });
+    return [{ count: state.count + 1, m, v }];
+  };
+}
+
 /** RAdam's direction (everything above but the learning rate). */
 export function scaleByRadam(options: Partial<OptionValues<typeof SCALE_BY_RADAM>> = {}): GradientTransformation<RadamState> {
   const { b1, b2, eps } = readOptions('scaleByRadam', options, SCALE_BY_RADAM);
@@ -37,24 +59,13 @@ export function scaleByRadam(options: Partial<OptionValues<typeof SCALE_BY_RADAM
     name: 'radam',
     init: (params) => ({ count: 0, m: zerosLike(params), v: zerosLike(params) }),
     update(grads, state) {
-      const beta1 = valueAt(b1, state.count);
-      const beta2 = valueAt(b2, state.count);
-      const t = state.count + 1;
+      const { beta1, beta2, correction1, factor, rectified } = radamStepNumbers(b1, b2, state.count);
       const m = ema(state.m, grads, beta1);
       const v = emaOfSquares(state.v, grads, beta2);
-      const correction1 = biasCorrection(beta1, t);
-      const correction2 = biasCorrection(beta2, t);
-      const rhoInf = 2 / (1 - beta2) - 1;
-      const rho = rhoInf - (2 * t * beta2 ** t) / correction2;
-      const updates =
-        rho > 5
-          ? mapNamed(m, (mi, name) => {
-              const rect = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
-              const factor = (rect * Math.sqrt(correction2)) / correction1;
-              return tf.div(tf.mul(mi, factor), tf.add(tf.sqrt(v[name]), eps));
-            })
-          : mapNamed(m, (mi) => tf.div(mi, correction1));
-      return { updates, state: { count: t, m, v } };
+      const updates = rectified
+        ? mapNamed(m, (mi, name) => tf.div(tf.mul(mi, factor), tf.add(tf.sqrt(v[name]), eps)))
+        : mapNamed(m, (mi) => tf.div(mi, correction1));
+      return { updates, state: { count: state.count + 1, m, v } };
     },
   };
 }
@@ -74,6 +85,7 @@ export type RadamOptions = Partial<OptionValues<typeof RADAM>>;
 /** RAdam with PyTorch's defaults (lr 1e-3, betas [0.9, 0.999], eps 1e-8): torch.optim.RAdam. */
 export function radam(options: RadamOptions = {}): GradientTransformation {
   const o = readOptions('radam', options, RADAM);
-  const direction = scaleByRadam({ b1: cycledMomentum(o.lr) ?? o.betas[0], b2: o.betas[1], eps: o.eps });
-  return { ...torchChain(o, direction), name: describeOptimizer('radam', options) };
+  const b1 = cycledMomentum(o.lr) ?? o.betas[0];
+  const direction = scaleByRadam({ b1, b2: o.betas[1], eps: o.eps });
+  return { ...torchChain({ ...o, fused: fusedRadam(b1, o.betas[1], o.eps) }, direction), name: describeOptimizer('radam', options) };
 }

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { NamedTensors, mapNamed } from '../named_tensors';
 import { OptionValues, flag, inRange, nonNegative, readOptions } from '../options';
-import { cycledMomentum, learningRate, scheduled } from '../schedules/hyperparameter';
+import { RMSPROP_UPDATES } from '../runtime/kernels/rmsprop_update';
+import { Hyperparameter, cycledMomentum, learningRate, scheduled, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { torchChain } from './torch_chain';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { ema, emaOfSquares } from './moments';
-import { trace } from './trace';
+import { TraceState, trace } from './trace';
 import { GradientTransformation, zerosLike } from './transformation';
 
 /**
@@ -25,9 +26,9 @@ const SCALE_BY_RMS = {
 };
 
 /** RMSprop's direction g / (sqrt(v) + ε); centered subtracts the squared running mean of g inside the root. */
-export function scaleByRms(
-  options: Partial<OptionValues<typeof SCALE_BY_RMS>> = {},
-): GradientTransformation<{ v: NamedTensors; mean: NamedTensors | null }> {
+type RmsState = { v: NamedTensors; mean: NamedTensors | null };
+
+export function scaleByRms(options: Partial<OptionValues<typeof SCALE_BY_RMS>> = {}): GradientTransformation<RmsState> {
   const { alpha, eps, centered } = readOptions('scaleByRms', options, SCALE_BY_RMS);
   return {
     name: 'rms',
@@ -61,5 +62,18 @@ export function rmsprop(options: RmspropOptions = {}): GradientTransformation {
   const momentum = cycledMomentum(o.lr) ?? o.momentum;
   const direction: GradientTransformation[] = [scaleByRms({ alpha: o.alpha, eps: o.eps, centered: o.centered })];
   if (momentum !== 0) direction.push(trace({ decay: momentum }));
-  return { ...torchChain(o, ...direction), name: describeOptimizer('rmsprop', options) };
+  const fused = fusedRmsprop(o.alpha, o.eps, momentum);
+  return { ...torchChain({ ...o, fused }, ...direction), name: describeOptimizer('rmsprop', options) };
+}
+
+/** scaleByRms's step (and trace's, with momentum) and the parameter's as one kernel per parameter. */
+function fusedRmsprop(alpha: number, eps: number, momentum: Hyperparameter): FusedDirection<[RmsState, TraceState?]> {
+  return (params, grads, [rms, trace], terms) => {
+    const kernel = RMSPROP_UPDATES[rms.mean ? 1 : 0][trace ? 1 : 0];
+    const attributes = { ...terms, alpha, eps, ...(trace && { momentum: valueAt(momentum, trace.count), first: trace.buf ? 0 : 1 }) };
+    // On the first step there is no momentum buffer yet (b ← r): the gradient stands in for it.
+    const { v, mean, buf } = updateEveryParameter(kernel, params, grads, { v: rms.v, mean: rms.mean ?? {}, buf: trace?.buf ?? grads }, attributes);
+    const next: RmsState = { v, mean: rms.mean && mean };
+    return trace ? [next, { count: trace.count + 1, buf }] : [next];
+  };
 }

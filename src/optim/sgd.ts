@@ -1,8 +1,9 @@
 import { OptionValues, flag, inRange, nonNegative, readOptions } from '../options';
-import { cycledMomentum, learningRate, scheduled } from '../schedules/hyperparameter';
+import { SGD_MOMENTUM_UPDATE, SGD_UPDATE } from '../runtime/kernels/sgd_update';
+import { Hyperparameter, cycledMomentum, learningRate, scheduled, valueAt } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { torchChain } from './torch_chain';
-import { trace } from './trace';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
+import { TraceState, trace } from './trace';
 import { GradientTransformation } from './transformation';
 
 const SGD = {
@@ -32,6 +33,24 @@ export type SgdOptions = Partial<OptionValues<typeof SGD>> & Pick<OptionValues<t
 export function sgd(options: SgdOptions): GradientTransformation {
   const o = readOptions('sgd', options, SGD);
   const momentum = cycledMomentum(o.lr) ?? o.momentum;
-  const direction = momentum !== 0 || o.nesterov ? [trace({ decay: momentum, dampening: o.dampening, nesterov: o.nesterov })] : [];
-  return { ...torchChain(o, ...direction), name: describeOptimizer('sgd', options) };
+  if (momentum === 0 && !o.nesterov) return { ...torchChain({ ...o, fused: fusedSgd }), name: describeOptimizer('sgd', options) };
+  const direction = trace({ decay: momentum, dampening: o.dampening, nesterov: o.nesterov });
+  const fused = fusedSgdMomentum(momentum, o.dampening, o.nesterov);
+  return { ...torchChain({ ...o, fused }, direction), name: describeOptimizer('sgd', options) };
+}
+
+/** Plain SGD as one kernel per parameter (src/runtime/kernels/sgd_update.ts). */
+const fusedSgd: FusedDirection<[]> = (params, grads, _states, terms) => {
+  updateEveryParameter(SGD_UPDATE, params, grads, {}, { ...terms });
+  return [];
+};
+
+/** trace's step and the parameter's as one kernel per parameter: the momentum buffer and θ at once. */
+function fusedSgdMomentum(momentum: Hyperparameter, dampening: number, nesterov: boolean): FusedDirection<[TraceState]> {
+  return (params, grads, [state], terms) => {
+    const attributes = { ...terms, momentum: valueAt(momentum, state.count), dampening, nesterov: nesterov ? 1 : 0, first: state.buf ? 0 : 1 };
+    // On the first step there is no buffer yet (b ← g): the gradient stands in for it.
+    const { buf } = updateEveryParameter(SGD_MOMENTUM_UPDATE, params, grads, { buf: state.buf ?? grads }, attributes);
+    return [{ count: state.count + 1, buf }];
+  };
 }

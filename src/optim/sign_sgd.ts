@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { OptionValues, nonNegative, readOptions } from '../options';
 import { learningRate, refuseCycledMomentum } from '../schedules/hyperparameter';
 import { describeOptimizer } from './describe';
-import { torchChain } from './torch_chain';
+import { SIGN_SGD_UPDATE } from '../runtime/kernels/sign_update';
+import { FusedDirection, torchChain, updateEveryParameter } from './torch_chain';
 import { GradientTransformation, stateless } from './transformation';
 
 /**
@@ -24,5 +25,9 @@ export function signSgd(options: SignSgdOptions): GradientTransformation {
   const o = readOptions('signSgd', options, SIGN_SGD);
   refuseCycledMomentum('signSgd', o.lr);
   const direction = stateless((g) => tf.sign(g), 'sign');
-  return { ...torchChain({ ...o, decoupledWeightDecay: true }, direction), name: describeOptimizer('signSgd', options) };
+  const fused: FusedDirection<[null]> = (params, grads, states, terms) => {
+    updateEveryParameter(SIGN_SGD_UPDATE, params, grads, {}, { ...terms });
+    return states;
+  };
+  return { ...torchChain({ ...o, decoupledWeightDecay: true, fused }, direction), name: describeOptimizer('signSgd', options) };
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { NamedTensors, checkNotDisposed, disposeReplaced, globalNorm } from '../named_tensors';
-import { GradientTransformation, applyUpdates } from './transformation';
+import { fusedUpdatesEnabled } from './fused_update';
+import { GradientTransformation, updateInPlace } from './transformation';
 
 /** What one descent step reports: tensors the caller reads and disposes. */
 export interface StepOutput<S> {
@@ -15,7 +16,8 @@ export interface StepOutput<S> {
 /**
  * One step of gradient descent on variables, in place: computes the loss and its
  * gradient with respect to every parameter, transforms the gradient into updates,
- * and adds them to the parameters. Intermediate tensors are freed, and so are the
+ * and adds them to the parameters (through the transformation's fused kernels when it
+ * has them and fused updates are on: see setFusedUpdates). Intermediate tensors are freed, and so are the
  * tensors of the old optimizer state that the new one replaces.
  */
 export function descentStep<S>(
@@ -47,9 +49,10 @@ export function descentStep<S>(
     const grads: NamedTensors = {};
     names.forEach((n, i) => (grads[n] = gradList[i]));
     const gradNorm = withGradNorm ? globalNorm(grads) : undefined;
-    const { updates, state: next } = transform.update(grads, state, trained);
-    const updated = applyUpdates(trained, updates);
-    names.forEach((n) => params[n].assign(updated[n]));
+    const next =
+      transform.fused && fusedUpdatesEnabled()
+        ? transform.fused.apply(trained, grads, state)
+        : updateInPlace(transform, trained, grads, state);
     return { loss: value, gradNorm, state: next as tf.TensorContainer };
   });
   disposeReplaced(state, out.state);

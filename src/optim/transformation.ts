@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { NamedTensors, mapNamed, zipNamed } from '../named_tensors';
+import { FusedUpdate } from './fused_update';
 
 /**
  * A gradient transformation (as in optax): `init` makes the state from the
@@ -19,9 +20,15 @@ export interface GradientTransformation<S = any> {
   learningRate?(state: S): number | undefined;
   /** A short label for legends and tables, e.g. "sgd(lr=0.1, momentum=0.9)". */
   name?: string;
+  /** Present when this whole transformation (lr, weight decay, maximize included) can run as fused kernels. */
+  fused?: FusedUpdate<S>;
 }
 
-/** Runs transformations one after another; the state is the list of their states. */
+/**
+ * Runs transformations one after another; the state is the list of their states.
+ * The chain is fused when its last transformation is: the others transform the
+ * gradients as usual (e.g. clipByGlobalNorm), then the last one's fused update runs.
+ */
 export function chain(...transforms: GradientTransformation[]): GradientTransformation<unknown[]> {
   transforms.forEach((t, i) => {
     if (!t || typeof t.init !== 'function' || typeof t.update !== 'function') {
@@ -31,18 +38,29 @@ export function chain(...transforms: GradientTransformation[]): GradientTransfor
       );
     }
   });
+  const leading = transforms.slice(0, -1);
+  const lastFused = transforms.at(-1)?.fused;
+  const updateAll = (list: GradientTransformation[], grads: NamedTensors, state: unknown[], params?: NamedTensors) => {
+    let updates = grads;
+    const next: unknown[] = [];
+    list.forEach((t, i) => {
+      const out = t.update(updates, state[i], params);
+      updates = out.updates;
+      next.push(out.state);
+    });
+    return { updates, state: next };
+  };
   return {
     init: (params) => transforms.map((t) => t.init(params)),
-    update(grads, state, params) {
-      let updates = grads;
-      const next: unknown[] = [];
-      transforms.forEach((t, i) => {
-        const out = t.update(updates, state[i], params);
-        updates = out.updates;
-        next.push(out.state);
-      });
-      return { updates, state: next };
-    },
+    update: (grads, state, params) => updateAll(transforms, grads, state, params),
+    ...(lastFused && {
+      fused: {
+        apply(params, grads, state) {
+          const { updates, state: next } = updateAll(leading, grads, state, params);
+          return [...next, lastFused.apply(params, updates, state[leading.length])];
+        },
+      },
+    }),
     learningRate(state) {
       for (let i = 0; i < transforms.length; i++) {
         const lr = transforms[i].learningRate?.(state[i]);
@@ -74,6 +92,17 @@ export function stateless(
 /** The identity: updates are the gradients. */
 export function identity(): GradientTransformation<null> {
   return stateless((g) => g, 'identity');
+}
+
+/**
+ * The reference way to take one update in place: update, then params + updates
+ * assigned to the variables. Returns the next state.
+ */
+export function updateInPlace<S>(transform: GradientTransformation<S>, params: Record<string, tf.Variable>, grads: NamedTensors, state: S): S {
+  const { updates, state: next } = transform.update(grads, state, params);
+  const updated = applyUpdates(params, updates);
+  for (const name of Object.keys(updated)) params[name].assign(updated[name]);
+  return next;
 }
 
 /** params + updates, as new tensors (the inputs are not changed). */

@@ -17,6 +17,10 @@ export interface BlasAddon {
   ): void;
   /** "OpenBLAS <config>, <n> threads". */
   describe(): string;
+  /** The fused elementwise updates compiled in (native/fused_updates.c): kernel name → updateSignature. Absent from addons built before them. */
+  fusedUpdateSignatures?(): Record<string, string>;
+  /** Runs one compiled update on whole arrays (every output as long as the first; inputs at least as long). */
+  fusedUpdate(kernelName: string, inputs: Float32Array[], outputs: Float32Array[], attributes: Float32Array): void;
 }
 
 let loaded: { addon?: BlasAddon; reason?: string; fix?: string } | undefined;
