@@ -2,6 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import type { Browser } from 'playwright-core';
 import * as dh from '../src';
+import { contourPaths, dragSlider, pathPoints, playToEnd } from './helpers/animation';
 import { ARTIFACTS, openPage, startBrowser } from './helpers/browser';
 import { expectDownhillError, initRuntime } from './helpers/setup';
 
@@ -330,25 +331,7 @@ describe('plot: animated figures keep their landscape, legends and final state',
     assert.equal(dh.plot.finalFrameState(dh.plot.lineChart({ a: [1, 2] })).data.length, 1, 'a still figure as it is');
   });
 
-  const contourPaths = (page: import('playwright-core').Page) => page.evaluate(() => document.querySelectorAll('.contourcarpetlayer path, .contourlayer path').length);
-  const pathPoints = (page: import('playwright-core').Page, name: string) =>
-    page.evaluate((n) => {
-      const gd = document.querySelector('.downhill-figure') as unknown as { _fullData: { name: string; index: number }[] };
-      const index = gd._fullData.find((t) => t.name === n)!.index;
-      const trace = Array.from(document.querySelectorAll('.scatterlayer .trace')).find((g) => (g as unknown as { __data__: { 0: { trace: { index: number } } } }).__data__[0].trace.index === index);
-      return trace ? trace.querySelectorAll('.point').length : -1;
-    }, name);
-  /** Clicks a button of the figure's play controls and waits until Plotly says the animation ended. */
-  async function playToEnd(page: import('playwright-core').Page): Promise<void> {
-    await page.evaluate(() => {
-      const gd = document.querySelector('.downhill-figure') as unknown as { on(e: string, f: () => void): void };
-      (window as unknown as { ended: Promise<void> }).ended = new Promise((resolve) => gd.on('plotly_animated', () => resolve()));
-    });
-    await page.click('.updatemenu-button >> nth=0');
-    await page.waitForFunction(() => (window as unknown as { ended: Promise<void> }).ended.then(() => true), undefined, { timeout: 180000 });
-  }
-
-  it('animated contour: Play and the slider keep the contour drawn and show the later points', async () => {
+  it('animated contour: Play and the slider keep the contour drawn, show the later points, and the title names the step', async () => {
     const fig = dh.plot.animatedContour(rosenbrock, races, { frames: 25, frameDuration: 20 });
     const report = await openPage(browser, dh.toHTML(fig), 'contour-animated-before-play');
     const page = report.page;
@@ -356,25 +339,22 @@ describe('plot: animated figures keep their landscape, legends and final state',
       const before = await contourPaths(page);
       assert.ok(before > 20, `${before} contour paths drawn`);
       assert.equal(await pathPoints(page, 'sgd'), 1, 'frame 0: the start only');
+      const title = () => page.textContent('.gtitle');
+      assert.match((await title()) ?? '', /sgd vs adam on .*step 0$/);
       await playToEnd(page);
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${ARTIFACTS}/screenshots/contour-animated-after-play.png` });
       assert.equal(await contourPaths(page), before, 'the contour is still drawn after Play');
       assert.equal(await pathPoints(page, 'sgd'), 151, 'the whole path after the last frame');
       assert.equal(await page.textContent('.slider-group > .slider-label'), 'step 150');
-      // Drag the slider's grip to the middle of its rail.
-      const rail = (await page.locator('.slider-rail-rect').boundingBox())!;
-      const grip = (await page.locator('.slider-grip-rect').boundingBox())!;
-      await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(rail.x + rail.width * 0.3, grip.y + grip.height / 2, { steps: 8 });
-      await page.mouse.up();
-      await page.waitForTimeout(1500);
+      assert.match((await title()) ?? '', /step 150$/, 'the title follows the frames');
+      await dragSlider(page, 0.3);
       await page.screenshot({ path: `${ARTIFACTS}/screenshots/contour-animated-after-slider.png` });
       const label = (await page.textContent('.slider-group > .slider-label')) ?? '';
       const step = Number(label.replace('step ', ''));
       assert.ok(step > 0 && step < 150, `the slider moved to ${label}`);
       assert.equal(await contourPaths(page), before, 'the contour is still drawn after dragging the slider');
+      assert.match((await title()) ?? '', new RegExp(`step ${step}$`), 'the title follows the slider');
       assert.equal(await pathPoints(page, 'sgd'), step + 1, 'the path up to the chosen step');
       assert.deepEqual(report.errors, []);
     } finally {

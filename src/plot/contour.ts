@@ -167,10 +167,26 @@ export function animatedContour(landscape: Landscape, runs: Runs, options: Anima
   const below = (px: number) => -px / plotHeight; // paper y of a point px pixels under the plot
   const animated: Layout = {
     ...layout,
-    height: plotHeight + 290,
+    height: plotHeight + 290 + STEP_LINE,
     margin: { b: 210 },
-    ...playControls(frames, { buttonsY: below(70), sliderY: below(60), sliderX: 0.34, prefix: 'step ' }, options.frameDuration ?? 80, false),
+    // Redrawn each frame, so that the title's step follows (the landscape is kept: see carpetContourTraces).
+    ...playControls(frames, { buttonsY: below(70), sliderY: below(60), sliderX: 0.34, prefix: 'step ' }, options.frameDuration ?? 80, true),
     legend: { orientation: 'h', y: below(175), yanchor: 'top' },
   };
-  return makeFigure([...landscapeTraces, ...markers, ...runTraces], animated, options, warnings, frames);
+  return withStepInTitle(makeFigure([...landscapeTraces, ...markers, ...runTraces], animated, options, warnings, frames));
+}
+
+/** Pixels of the title's second line, which names the frame's step. */
+const STEP_LINE = 20;
+
+/** The title (as wrapped, with any warnings) gets a line naming the step, at the start and in each frame. */
+function withStepInTitle(fig: Figure): Figure {
+  const title = fig.layout.title as { text?: string };
+  const text = (step: string) => ({ text: `${title.text ?? ''}<br><span style="font-size:13px;color:#57606a">step ${step}</span>` });
+  const margin = (fig.layout.margin as Layout | undefined) ?? {};
+  return {
+    ...fig,
+    layout: { ...fig.layout, title: { ...title, ...text('0') }, margin: { ...margin, t: Number(margin.t ?? 70) + STEP_LINE } },
+    frames: fig.frames!.map((f) => ({ ...f, layout: { title: text(f.name ?? '') } })),
+  };
 }
