@@ -8,7 +8,7 @@ import { ARTIFACTS, openPage, startBrowser } from './helpers/browser';
 import { cli, executedNotebook, tempDir, writeNotebook } from './helpers/notebooks';
 
 describe('HTML export: a standalone offline page', function () {
-  this.timeout(120000);
+  this.timeout(600000); // a busy shared machine runs the notebook slowly
   let browser: Browser;
   const dir = tempDir();
   let html: string;
@@ -116,6 +116,7 @@ describe('gallery: pages share one plotly.js and KaTeX; animations play', functi
     tab.on('request', (r) => !r.url().startsWith(`file://${out}/`) && !/^(data|blob):/.test(r.url()) && outside.push(r.url()));
     tab.on('pageerror', (e) => errors.push(String(e)));
     try {
+      tab.setDefaultTimeout(180000); // a busy shared machine parses plotly.js slowly
       await tab.goto(`file://${page}`);
       await tab.waitForFunction(() => Array.from(document.querySelectorAll('.downhill-figure')).every((d) => d.querySelector('.main-svg')), undefined, { timeout: 60000 });
       assert.ok(await tab.evaluate(async () => (await document.fonts.ready, document.fonts.check('16px KaTeX_Main'))), 'KaTeX fonts from assets/');

@@ -97,7 +97,8 @@ async function openNotebook(browser: Browser, url: string): Promise<{ page: Page
   const errors: string[] = [];
   page.on('request', (r) => /plotly/i.test(r.url()) && plotlyLoads.push(r.url()));
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
+  page.setDefaultTimeout(180000); // a busy shared machine serves Jupyter's many scripts slowly
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
   return { page, plotlyLoads, errors };
 }
 
@@ -193,7 +194,7 @@ describe('charts in other front ends', function () {
         await waitForDrawn(page, 2);
         await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'notebook6.png') });
         assert.deepEqual(plotlyLoads.map((u) => new URL(u).pathname), ['/kernelspecs/downhill/plotly.min.js']);
-        await page.reload();
+        await page.reload({ waitUntil: 'domcontentloaded' });
         await waitForDrawn(page, 2);
         assert.equal((await chartsOn(page)).drawn, 2, 'drawn after the refresh');
         assert.equal(plotlyLoads.length, 2, 'once per page load');
@@ -245,7 +246,7 @@ describe('charts in other front ends', function () {
         assert.equal(plotlyLoads.length, 1, 'plotly.js loaded once for the page, not per run');
         await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
         await page.waitForFunction(() => !(window as any).Jupyter.notebook.dirty, undefined, { timeout: 30000 });
-        await page.reload();
+        await page.reload({ waitUntil: 'domcontentloaded' });
         await waitForDrawn(page, 2);
         await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'notebook6-rerun-reopened.png') });
         assert.equal((await chartsOn(page)).drawn, 2, 'drawn after saving and reopening');

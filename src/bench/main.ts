@@ -4,7 +4,8 @@
  * works here (or --backends a,b), with PyTorch's time for the same trainings
  * measured in the same run when Debian's python3-torch is installed, and the notebook
  * kernel's start time against a bare tslab kernel. Prints tables and writes JSON.
- * `--kernel-only` times the kernel alone.
+ * `--kernel-only` times the kernel alone; `--gallery DIR` weighs a gallery written by
+ * npm start (folder, shared files, each page and notebook) and times its pages' opening.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,6 +14,7 @@ import { TASKS, TrainingResult, trainTimed } from './mnist_training';
 import { runTorch } from './torch_reference';
 import { KernelTiming, kernelTiming } from './kernel_timing';
 import { MatMulResult, matMulThroughput } from './matmul_throughput';
+import { galleryWeight } from './gallery_pages';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,8 +44,18 @@ function printKernel(k: ReturnType<typeof kernelReport>): void {
   console.log(`notebook kernel: first result ${k.startToFirstResultSeconds} s after start (${k.ratioToTslab}× a bare tslab kernel, median of ${k.rounds} alternating pairs); import downhill + init ${k.importDownhillSeconds} s; ${k.perCellOverheadMs} ms per trivial cell`);
 }
 
+const MB = (bytes: number) => +(bytes / 1e6).toFixed(2);
+
 async function main(): Promise<void> {
   const out = argument('out') ?? path.join('out', 'bench.json');
+  const gallery = argument('gallery');
+  if (gallery) {
+    const weight = await galleryWeight(gallery, Number(argument('rounds') ?? 3));
+    console.table(weight.pages.map((p) => ({ page: p.page, MB: MB(p.bytes), charts: p.charts, 'open, s (median)': +p.openSeconds.toFixed(2) })));
+    console.table(weight.notebooks.map((n) => ({ notebook: n.notebook, MB: MB(n.bytes) })));
+    console.log(`${gallery}: ${MB(weight.folderBytes)} MB in all, of which ${MB(weight.sharedBytes)} MB shared (assets/)`);
+    return;
+  }
   if (process.argv.includes('--kernel-only')) {
     const kernel = kernelReport(await kernelTiming(Number(argument('rounds') ?? 5)));
     fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -1,5 +1,5 @@
 import { Landscape } from '../landscapes/landscape';
-import { Figure, FigureOptions, Frame, Layout, Trace, axis, color, makeFigure } from './figure';
+import { Figure, FigureOptions, Frame, Layout, Trace, axis, color, decimalsResolving, makeFigure } from './figure';
 import { frameSteps, pathSoFar, playControls } from './animation';
 import { LandscapeGrid, landscapeGrid } from './landscape_grid';
 import { Runs, namedRuns, pathOf } from './runs';
@@ -86,7 +86,10 @@ function prepare(where: string, landscape: Landscape, runs: Runs | undefined, op
       });
     }
   }
-  const paths = runs === undefined ? [] : namedRuns(where, runs).map(({ name, history }) => ({ name, path: pathOf(where, name, history, 2) }));
+  // Points rounded to 1/10000 of the drawn range: exact to the eye, a few characters each.
+  const decimals = [0, 1].map((axisIndex) => decimalsResolving(range[axisIndex][1] - range[axisIndex][0], 1e4));
+  const rounded = (path: number[][]) => path.map((q) => q.map((v, k) => (Number.isFinite(v) ? Number(v.toFixed(decimals[k])) : v)));
+  const paths = runs === undefined ? [] : namedRuns(where, runs).map(({ name, history }) => ({ name, path: rounded(pathOf(where, name, history, 2)) }));
   for (const { name, path } of paths) {
     const outside = path.filter(([x, y]) => !(x >= range[0][0] && x <= range[0][1] && y >= range[1][0] && y <= range[1][1])).length;
     if (outside) warnings.push(`${name}: ${outside} of ${path.length} points lie outside the drawn range.`);

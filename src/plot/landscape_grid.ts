@@ -1,6 +1,6 @@
 import { DownhillError } from '../errors';
 import { Landscape } from '../landscapes/landscape';
-import { linspace } from './figure';
+import { decimalsResolving, linspace } from './figure';
 
 export interface LandscapeGrid {
   xs: number[];
@@ -73,7 +73,6 @@ function roundedToRange(values: (number | null)[][]): (number | null)[][] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const row of values) for (const v of row) if (v !== null) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  const range = hi - lo || Math.abs(hi) || 1;
-  const decimals = Math.min(20, Math.max(0, Math.ceil(-Math.log10(range / 1e5))));
+  const decimals = decimalsResolving(hi - lo || hi, 1e5);
   return values.map((row) => row.map((v) => (v === null ? null : Number(v.toFixed(decimals)))));
 }
