@@ -87,8 +87,14 @@ async function chartsOn(page: Page) {
   });
 }
 
-const waitForDrawn = (page: Page, n: number) =>
-  page.waitForFunction((k) => document.querySelectorAll('.downhill-figure .main-svg').length >= k, n, { timeout: 90000 });
+/** Waits for n drawn charts; if they do not come, fails with what the page shows instead (PNGs, notes). */
+async function waitForDrawn(page: Page, n: number): Promise<void> {
+  try {
+    await page.waitForFunction((k) => document.querySelectorAll('.downhill-figure .main-svg').length >= k, n, { timeout: 240000, polling: 500 });
+  } catch (e) {
+    throw new Error(`${n} charts not drawn: ${JSON.stringify(await chartsOn(page))}: ${e}`);
+  }
+}
 
 /** Opens a notebook page and counts the plotly.js loads it made (from the kernelspec folder). */
 async function openNotebook(browser: Browser, url: string): Promise<{ page: Page; plotlyLoads: string[]; errors: string[] }> {
