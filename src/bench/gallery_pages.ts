@@ -52,6 +52,7 @@ export async function galleryWeight(dir: string, rounds = 3): Promise<GalleryWei
       }
       times.sort((a, b) => a - b);
       measured.push({ page, bytes: fs.statSync(path.join(dir, page)).size, charts, openSeconds: times[Math.floor(times.length / 2)] });
+      process.stderr.write(`${page}: ${charts} charts drawn in ${times.map((t) => t.toFixed(2)).join(', ')} s\n`);
     }
   } finally {
     await browser.close();
