@@ -3,11 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { readNotebook } from '../src/notebook/nbformat';
-import { openPage, startBrowser } from './helpers/browser';
-import { cli, executedNotebook, tempDir } from './helpers/notebooks';
+import { contourPaths, dragSlider, drawnText, pathPoints, playToEnd } from './helpers/animation';
+import { ARTIFACTS, openPage, startBrowser } from './helpers/browser';
+import { cli, executedNotebook, tempDir, writeNotebook } from './helpers/notebooks';
 
 describe('HTML export: a standalone offline page', function () {
-  this.timeout(120000);
+  this.timeout(600000); // a busy shared machine runs the notebook slowly
   let browser: Browser;
   const dir = tempDir();
   let html: string;
@@ -72,5 +73,82 @@ describe('HTML export: a standalone offline page', function () {
     const nb = readNotebook(path.join(dir, 'executed', 'lesson.ipynb'));
     assert.equal(nb.nbformat, 4);
     assert.ok(nb.cells.every((c) => typeof c.id === 'string'));
+  });
+});
+
+describe('gallery: pages share one plotly.js and KaTeX; animations play', function () {
+  this.timeout(900000);
+  let browser: Browser;
+  const dir = tempDir();
+  const out = path.join(dir, 'gallery');
+  let page: string;
+
+  before(async () => {
+    const file = writeNotebook(dir, 'animations.ipynb', [
+      'md:# Races\nThe loss $J(w) = (w - 2)^2$ and a landscape.',
+      "import * as dh from 'downhill';\nconst f = dh.landscapes.rosenbrock();\nconst runs = {\n  sgd: await dh.descend({ f, start: f.start, optimizer: dh.optim.sgd({ lr: 0.001, momentum: 0.9 }), steps: 150 }),\n  adam: await dh.descend({ f, start: f.start, optimizer: dh.optim.adam({ lr: 0.05 }), steps: 150 }),\n};\nawait dh.show(dh.plot.animatedContour(f, runs, { frames: 40 }));",
+      "const X = [1, 2, 3, 4], Y = [3, 5, 7, 9];\nconst h = await dh.fit({ model: dh.models.linear(), loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), batchSize: 1, epochs: 30 });\nawait dh.show(dh.plot.regression({ x: X, y: Y }, h, { animate: true, frames: 20 }));",
+    ]);
+    const made = await cli(['gallery', file, '--output', out], { timeoutMs: 600000 });
+    assert.equal(made.code, 0, made.stderr + made.stdout);
+    page = path.join(out, 'animations.html');
+    browser = await startBrowser();
+  });
+  after(() => browser?.close());
+
+  it('plotly.js and KaTeX (stylesheet, woff2 fonts) are files in assets/, shared by the pages and the index, none inside them', () => {
+    const html = fs.readFileSync(page, 'utf8');
+    const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    assert.ok(fs.readFileSync(path.join(out, 'assets', 'plotly.min.js'), 'utf8').includes('* plotly.js v'));
+    assert.ok(fs.readdirSync(path.join(out, 'assets', 'katex', 'fonts')).some((f) => f === 'KaTeX_Main-Regular.woff2'));
+    for (const [name, text] of [['page', html], ['index', index]]) {
+      assert.ok(!text.includes('* plotly.js v') && !text.includes('data:font/woff2'), `${name}: no plotly.js or font inside`);
+      assert.ok(text.includes('<link rel="stylesheet" href="assets/katex/katex.min.css">'), `${name}: links the shared KaTeX stylesheet`);
+    }
+    assert.ok(html.includes('src="assets/plotly.min.js"'), 'the page loads the shared plotly.js');
+    assert.ok(html.length < 2e6, `page of ${html.length} bytes`);
+  });
+
+  it('the page opens offline with its math; Play and the slider keep the contour drawn; titles and legends follow the frames', async () => {
+    const tab = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    const outside: string[] = [];
+    const errors: string[] = [];
+    tab.on('request', (r) => !r.url().startsWith(`file://${out}/`) && !/^(data|blob):/.test(r.url()) && outside.push(r.url()));
+    tab.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      tab.setDefaultTimeout(180000); // a busy shared machine parses plotly.js slowly
+      await tab.goto(`file://${page}`);
+      await tab.waitForFunction(() => Array.from(document.querySelectorAll('.downhill-figure')).every((d) => d.querySelector('.main-svg')), undefined, { timeout: 60000 });
+      assert.ok(await tab.evaluate(async () => (await document.fonts.ready, document.fonts.check('16px KaTeX_Main'))), 'KaTeX fonts from assets/');
+      assert.ok((await tab.locator('.katex').count()) > 0, 'math rendered');
+      // The contour race.
+      const before = await contourPaths(tab, 0);
+      assert.ok(before > 20, `${before} contour paths drawn`);
+      assert.match((await drawnText(tab, 0)).title, /step 0$/);
+      await playToEnd(tab, 0);
+      await tab.waitForTimeout(300);
+      await tab.locator('.downhill-figure').nth(0).screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'gallery-animation-after-play.png') });
+      assert.equal(await contourPaths(tab, 0), before, 'the contour is still drawn after Play');
+      assert.equal(await pathPoints(tab, 'sgd', 0), 151, 'the whole path after the last frame');
+      assert.match((await drawnText(tab, 0)).title, /step 150$/, 'the title names the last step');
+      await dragSlider(tab, 0.4, 0);
+      const afterDrag = await drawnText(tab, 0);
+      const step = Number(afterDrag.slider.replace('step ', ''));
+      assert.ok(step > 0 && step < 150, `the slider moved to ${afterDrag.slider}`);
+      assert.equal(await contourPaths(tab, 0), before, 'the contour is still drawn after dragging the slider');
+      assert.match(afterDrag.title, new RegExp(`step ${step}$`), 'the title follows the slider');
+      // The fitted line: its legend names the equation of each frame's line.
+      const start = await drawnText(tab, 1);
+      assert.match(start.legend.join(' '), /y = 0\.000x \+ 0\.000/);
+      await playToEnd(tab, 1);
+      await tab.waitForTimeout(300);
+      const end = await drawnText(tab, 1);
+      assert.notDeepEqual(end.legend, start.legend, 'the legend follows the line');
+      assert.notEqual(end.title, start.title, 'the title follows the step');
+      assert.deepEqual(outside, [], 'nothing loaded from outside the gallery folder');
+      assert.deepEqual(errors, []);
+    } finally {
+      await tab.close();
+    }
   });
 });

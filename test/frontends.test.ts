@@ -3,11 +3,12 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { jupyterEnvironment } from '../src/cli/lab_command';
 import { writeKernelSpec } from '../src/kernel/kernelspec';
 import { ARTIFACTS, startBrowser } from './helpers/browser';
 import { executedNotebook, tempDir } from './helpers/notebooks';
+import { readNotebook } from '../src/notebook/nbformat';
 
 /** A small executed notebook with two charts, made by downhill run. */
 function chartsNotebook(dir: string): Promise<string> {
@@ -27,8 +28,88 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Signs a notebook the way `jupyter trust` does (Debian ships no `jupyter trust`), in the server's JUPYTER_DATA_DIR. */
+function trust(file: string, env: NodeJS.ProcessEnv): void {
+  const sign = 'import sys, nbformat\nfrom nbformat.sign import NotebookNotary\nnb = nbformat.read(sys.argv[1], 4)\nNotebookNotary().sign(nb)';
+  const signed = spawnSync('/usr/bin/python3', ['-c', sign, file], { env, encoding: 'utf8' });
+  assert.equal(signed.status, 0, signed.stderr);
+}
+
+interface Notebook6 {
+  url(name: string): string;
+  served: string;
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+/** Debian's classic Jupyter Notebook 6 on a free port, with the downhill kernelspec (and its plotly.js) in a fresh JUPYTER_DATA_DIR. */
+async function startNotebook6(): Promise<Notebook6> {
+  const root = tempDir('downhill-nb6-');
+  const env = { ...process.env, ...jupyterEnvironment(root) };
+  writeKernelSpec(path.join(env.JUPYTER_DATA_DIR!, 'kernels'));
+  const served = path.join(root, 'served');
+  fs.mkdirSync(served);
+  const port = await freePort();
+  const token = 'downhilltest';
+  const args = ['notebook', '--no-browser', `--port=${port}`, `--notebook-dir=${served}`, `--NotebookApp.token=${token}`, '--ip=127.0.0.1'];
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  const server: ChildProcess = spawn('/usr/bin/jupyter', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  server.stdout!.on('data', (d) => (log += d));
+  server.stderr!.on('data', (d) => (log += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Jupyter did not start:\n${log}`)), 180000); // a busy machine starts it slowly
+    const check = () => /is running at|Serving notebooks/.test(log) && (clearTimeout(timer), resolve());
+    server.stdout!.on('data', check);
+    server.stderr!.on('data', check);
+  });
+  return {
+    url: (name) => `http://127.0.0.1:${port}/notebooks/${name}?token=${token}`,
+    served,
+    env,
+    async stop() {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    },
+  };
+}
+
+/** What a page shows of downhill's charts. */
+async function chartsOn(page: Page) {
+  return page.evaluate(() => {
+    const figures = Array.from(document.querySelectorAll('.downhill-figure'));
+    return {
+      figures: figures.length,
+      drawn: figures.filter((f) => f.querySelector('.main-svg')).length,
+      pngs: figures.filter((f) => Array.from(f.querySelectorAll('img')).some((i) => i.naturalWidth > 100)).length,
+      notes: figures.map((f) => f.querySelector('.downhill-note')?.textContent ?? ''),
+    };
+  });
+}
+
+/** Waits for n drawn charts; if they do not come, fails with what the page shows instead (PNGs, notes). */
+async function waitForDrawn(page: Page, n: number): Promise<void> {
+  try {
+    await page.waitForFunction((k) => document.querySelectorAll('.downhill-figure .main-svg').length >= k, n, { timeout: 240000, polling: 500 });
+  } catch (e) {
+    throw new Error(`${n} charts not drawn: ${JSON.stringify(await chartsOn(page))}: ${e}`);
+  }
+}
+
+/** Opens a notebook page and counts the plotly.js loads it made (from the kernelspec folder). */
+async function openNotebook(browser: Browser, url: string): Promise<{ page: Page; plotlyLoads: string[]; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const plotlyLoads: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => /plotly/i.test(r.url()) && plotlyLoads.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.setDefaultTimeout(180000); // a busy shared machine serves Jupyter's many scripts slowly
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  return { page, plotlyLoads, errors };
+}
+
 describe('charts in other front ends', function () {
-  this.timeout(180000);
+  this.timeout(600000);
   let browser: Browser;
   let executed: string;
   const dir = tempDir();
@@ -39,11 +120,27 @@ describe('charts in other front ends', function () {
     }
     browser = await startBrowser();
     executed = await chartsNotebook(dir);
+    fs.mkdirSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true });
   });
   after(() => browser?.close());
 
-  it("an HTML export made by Debian's nbconvert draws the charts offline (its CDN scripts blocked)", async () => {
-    const converted = spawnSync('/usr/bin/jupyter', ['nbconvert', '--to', 'html', executed, '--output-dir', dir], { encoding: 'utf8' });
+  it('an executed notebook holds each chart once (Plotly JSON) plus its PNG, and no plotly.js', () => {
+    const text = fs.readFileSync(executed, 'utf8');
+    assert.ok(!text.includes('* plotly.js v'), 'no plotly.js in the notebook');
+    const charts = readNotebook(executed).cells.flatMap((c) => (c.cell_type === 'code' ? c.outputs : [])).filter((o) => o.output_type === 'display_data' && 'application/vnd.plotly.v1+json' in o.data);
+    assert.equal(charts.length, 2);
+    for (const o of charts) {
+      if (o.output_type !== 'display_data') continue;
+      const html = [o.data['text/html']].flat().join('');
+      assert.ok(typeof o.data['image/png'] === 'string', 'a PNG');
+      assert.ok(!html.includes('"layout"') && !html.includes('<script'), 'the HTML part carries no second copy of the figure and no script element');
+      assert.ok(html.length < 4000 + String(o.data['image/png']).length, `HTML part of ${html.length} characters: the PNG and the loader`);
+    }
+  });
+
+  /** Exports the executed notebook with Debian's nbconvert and opens it with every request off the machine blocked. */
+  async function nbconvertPage(name: string, extra: string[]) {
+    const converted = spawnSync('/usr/bin/jupyter', ['nbconvert', '--to', 'html', executed, '--output-dir', dir, '--output', name, ...extra], { encoding: 'utf8' });
     assert.equal(converted.status, 0, converted.stderr);
     const page = await browser.newPage();
     const external: string[] = [];
@@ -53,58 +150,132 @@ describe('charts in other front ends', function () {
       external.push(url);
       return route.abort();
     });
-    await page.goto(`file://${path.join(dir, 'charts.html')}`);
-    await page.waitForFunction(() => document.querySelectorAll('.downhill-figure .main-svg').length >= 2, undefined, { timeout: 30000 });
-    const drawn = await page.locator('.downhill-figure .main-svg').count();
-    fs.mkdirSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'nbconvert-export.png'), fullPage: true });
-    await page.close();
-    assert.ok(drawn >= 2, `${drawn} charts drawn`);
-    // Whatever nbconvert's template fetches from CDNs (blocked here), downhill's charts never need it.
-    assert.ok(external.every((u) => !/plotly/i.test(u)), `no plotly.js from the network: ${external}`);
+    await page.goto(`file://${path.join(dir, `${name}.html`)}`);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.downhill-figure img')).filter((i) => (i as HTMLImageElement).naturalWidth > 100).length >= 2, undefined, { timeout: 30000 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', `${name}.png`), fullPage: true });
+    return { page, external, html: fs.readFileSync(path.join(dir, `${name}.html`), 'utf8') };
+  }
+
+  it("an HTML export made by Debian's nbconvert shows each chart's PNG with a note, and fetches no plotly.js", async () => {
+    const { page, external, html } = await nbconvertPage('charts', []);
+    try {
+      const charts = await chartsOn(page);
+      assert.equal(charts.pngs, 2, 'both PNGs shown');
+      assert.equal(charts.notes.filter((n) => /^Static image\. The interactive chart is drawn in Jupyter/.test(n)).length, 2, `notes: ${charts.notes}`);
+      assert.ok(!html.includes('* plotly.js v'), 'no plotly.js in the export');
+      assert.ok(external.every((u) => !/plotly/i.test(u)), `no plotly.js from the network: ${external}`);
+    } finally {
+      await page.close();
+    }
   });
 
-  it('classic Jupyter Notebook 6 draws the charts of a trusted notebook', async () => {
-    const root = tempDir('downhill-nb6-');
-    const env = { ...process.env, ...jupyterEnvironment(root) };
-    writeKernelSpec(path.join(env.JUPYTER_DATA_DIR!, 'kernels'));
-    const served = path.join(root, 'served');
-    fs.mkdirSync(served);
-    const file = path.join(served, 'charts.ipynb');
-    fs.copyFileSync(executed, file);
-    // Debian ships no `jupyter trust`; sign the notebook the way it does, with nbformat's notary,
-    // in the same JUPYTER_DATA_DIR the server reads its signature database from.
-    const sign = 'import sys, nbformat\nfrom nbformat.sign import NotebookNotary\nnb = nbformat.read(sys.argv[1], 4)\nNotebookNotary().sign(nb)';
-    const trust = spawnSync('/usr/bin/python3', ['-c', sign, file], { env, encoding: 'utf8' });
-    assert.equal(trust.status, 0, trust.stderr);
-    const port = await freePort();
-    const token = 'downhilltest';
-    const args = ['notebook', '--no-browser', `--port=${port}`, `--notebook-dir=${served}`, `--NotebookApp.token=${token}`, '--ip=127.0.0.1'];
-    if (process.getuid?.() === 0) args.push('--allow-root');
-    const server: ChildProcess = spawn('/usr/bin/jupyter', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    server.stdout!.on('data', (d) => (log += d));
-    server.stderr!.on('data', (d) => (log += d));
+  it('a sanitised export (nbconvert --HTMLExporter.sanitize_html=True) shows the PNGs and no script text', async () => {
+    const { page, html } = await nbconvertPage('charts-sanitised', ['--HTMLExporter.sanitize_html=True']);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Jupyter did not start:\n${log}`)), 45000);
-        const check = () => /is running at|Serving notebooks/.test(log) && (clearTimeout(timer), resolve());
-        server.stdout!.on('data', check);
-        server.stderr!.on('data', check);
-      });
-      const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(`http://127.0.0.1:${port}/notebooks/charts.ipynb?token=${token}`);
-      await page.waitForFunction(() => document.querySelectorAll('.downhill-figure .main-svg').length >= 2, undefined, { timeout: 60000 });
-      const drawn = await page.locator('.downhill-figure .main-svg').count();
-      await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'notebook6.png') });
-      await page.close();
-      assert.ok(drawn >= 2, `${drawn} charts drawn`);
-      assert.deepEqual(errors.filter((e) => /plotly|downhill/i.test(e)), []);
+      const charts = await chartsOn(page);
+      assert.equal(charts.pngs, 2, 'both PNGs shown');
+      assert.deepEqual(charts.notes, ['', ''], 'no loader ran');
+      const shown = await page.evaluate(() => document.body.innerText);
+      assert.ok(!/function|Plotly|onload|base64/.test(shown), 'no script text on the page');
+      assert.ok(!/onload=|downhillPlotly/.test(html), 'the loader is gone from the file');
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
+      await page.close();
     }
+  });
+
+  describe('classic Jupyter Notebook 6 (Debian)', () => {
+    let nb6: Notebook6;
+    before(async () => {
+      nb6 = await startNotebook6();
+      for (const name of ['charts.ipynb', 'second.ipynb', 'untrusted.ipynb']) fs.copyFileSync(executed, path.join(nb6.served, name));
+      trust(path.join(nb6.served, 'charts.ipynb'), nb6.env);
+      trust(path.join(nb6.served, 'second.ipynb'), nb6.env);
+    });
+    after(() => nb6?.stop());
+
+    it('a trusted notebook draws its charts with plotly.js loaded once from the kernelspec folder; a refresh draws them again', async () => {
+      const { page, plotlyLoads, errors } = await openNotebook(browser, nb6.url('charts.ipynb'));
+      try {
+        await waitForDrawn(page, 2);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'notebook6.png') });
+        assert.deepEqual(plotlyLoads.map((u) => new URL(u).pathname), ['/kernelspecs/downhill/plotly.min.js']);
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await waitForDrawn(page, 2);
+        assert.equal((await chartsOn(page)).drawn, 2, 'drawn after the refresh');
+        assert.equal(plotlyLoads.length, 2, 'once per page load');
+        assert.deepEqual(errors.filter((e) => /plotly|downhill/i.test(e)), []);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('two notebooks open at once each draw their charts', async () => {
+      const first = await openNotebook(browser, nb6.url('charts.ipynb'));
+      const second = await openNotebook(browser, nb6.url('second.ipynb'));
+      try {
+        await Promise.all([waitForDrawn(first.page, 2), waitForDrawn(second.page, 2)]);
+        assert.equal((await chartsOn(first.page)).drawn, 2);
+        assert.equal((await chartsOn(second.page)).drawn, 2);
+      } finally {
+        await first.page.close();
+        await second.page.close();
+      }
+    });
+
+    it('Run All twice, save and reopen: every chart drawn each time, and the saved notebook stays small, without plotly.js', async () => {
+      const { page, plotlyLoads, errors } = await openNotebook(browser, nb6.url('charts.ipynb'));
+      const runAll = async () => {
+        await page.waitForFunction(() => (window as any).Jupyter?.notebook?.kernel?.is_connected?.(), undefined, { timeout: 120000 });
+        await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
+        // Done when every code cell has its new execution count and no cell is running.
+        await page.waitForFunction(
+          () => {
+            const cells = (window as any).Jupyter.notebook.get_cells().filter((c: any) => c.cell_type === 'code');
+            return cells.every((c: any) => c.input_prompt_number !== '*' && c.input_prompt_number !== undefined && c.input_prompt_number !== null && !c.element[0].classList.contains('running'));
+          },
+          undefined,
+          { timeout: 400000, polling: 500 },
+        );
+        await waitForDrawn(page, 2);
+      };
+      try {
+        await waitForDrawn(page, 2);
+        await runAll();
+        const counts = await page.evaluate(() => (window as any).Jupyter.notebook.get_cells().map((c: any) => c.input_prompt_number));
+        await runAll();
+        const again = await page.evaluate(() => (window as any).Jupyter.notebook.get_cells().map((c: any) => c.input_prompt_number));
+        assert.notDeepEqual(again, counts, 'the cells ran a second time');
+        const charts = await chartsOn(page);
+        assert.equal(charts.drawn, 2, 'drawn after the second Run All');
+        assert.ok(charts.notes.every((n) => n === ''), `no fallback notes: ${charts.notes}`);
+        assert.equal(plotlyLoads.length, 1, 'plotly.js loaded once for the page, not per run');
+        await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
+        await page.waitForFunction(() => !(window as any).Jupyter.notebook.dirty, undefined, { timeout: 30000 });
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await waitForDrawn(page, 2);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'notebook6-rerun-reopened.png') });
+        assert.equal((await chartsOn(page)).drawn, 2, 'drawn after saving and reopening');
+        assert.deepEqual(errors.filter((e) => /plotly|downhill/i.test(e)), []);
+        const saved = fs.readFileSync(path.join(nb6.served, 'charts.ipynb'), 'utf8');
+        assert.ok(!saved.includes('* plotly.js v'), 'no plotly.js in the saved notebook');
+        assert.ok(saved.length < 1e6, `saved notebook of ${saved.length} bytes`);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('an untrusted notebook shows the PNGs (its HTML sanitised, the loader dropped)', async () => {
+      const { page } = await openNotebook(browser, nb6.url('untrusted.ipynb'));
+      try {
+        await page.waitForFunction(() => Array.from(document.querySelectorAll('.output_area img')).filter((i) => (i as HTMLImageElement).naturalWidth > 100).length >= 2, undefined, { timeout: 60000 });
+        await page.waitForTimeout(1000);
+        const charts = await chartsOn(page);
+        assert.equal(charts.drawn, 0, 'not drawn: an untrusted notebook runs no code');
+        assert.equal(charts.pngs, 2, 'both PNGs shown');
+      } finally {
+        await page.close();
+      }
+    });
   });
 });

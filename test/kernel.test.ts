@@ -19,7 +19,7 @@ describe('kernelspec: install, list, remove', function () {
     if (!hasJupyter()) throw new Error("these tests need Debian's Jupyter: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient (.ci/run installs them)");
   });
 
-  it('install --prefix writes kernel.json with absolute paths to this Node.js and this project, and logos', async () => {
+  it('install --prefix writes kernel.json with absolute paths to this Node.js and this project, logos, and plotly.js for the charts', async () => {
     const prefix = tempDir();
     const r = await cli(['kernel', 'install', '--prefix', prefix]);
     assert.equal(r.code, 0, r.stderr);
@@ -31,6 +31,8 @@ describe('kernelspec: install, list, remove', function () {
     assert.equal(spec.argv[1], path.join(ROOT, 'dist', 'kernel', 'launch.js'), "the project's own launcher, not a global tslab");
     assert.deepEqual(spec.argv.slice(2), ['--config-path', '{connection_file}']);
     for (const logo of ['logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']) assert.ok(fs.existsSync(path.join(dir, logo)), logo);
+    const plotly = fs.readFileSync(path.join(dir, 'plotly.min.js'), 'utf8');
+    assert.ok(plotly.includes('* plotly.js v') && plotly.length > 1e6, 'plotly.js, which Jupyter serves to the charts of classic Notebook');
   });
 
   it("Debian's Jupyter lists it (python3 -m jupyter_client.kernelspecapp list), and so does `downhill kernel list`", async () => {

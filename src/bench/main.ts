@@ -19,6 +19,8 @@
  * --cnn: models.cnn on MNIST for its documented epochs, with the same CNN in PyTorch.
  * --footprint: one student's kernel (memory, CPU time) for lessons 1 and 8, the figures a
  *   JupyterHub is sized by.
+ * --gallery DIR: weighs a gallery written by npm start (folder, shared files, each page and
+ *   notebook) and times its pages' opening in headless Chromium.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -31,6 +33,7 @@ import { MatMulResult, matMulThroughput } from './matmul_throughput';
 import { KernelFootprint, kernelFootprint } from './kernel_footprint';
 import { CNN_TASK, trainCnn } from './cnn_mnist';
 import { runTorchCnn } from './torch_cnn';
+import { galleryWeight } from './gallery_pages';
 import { countKernels, KernelCount } from './kernel_count';
 import { countHostReads } from './host_reads';
 import { downhillPeakRssMiB } from './peak_rss';
@@ -126,6 +129,15 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: { ...machine(), memoryGiB: round(os.totalmem() / 2 ** 30, 1) }, footprints }, null, 2));
     console.log(`wrote ${out}`);
+    return;
+  }
+  const gallery = argument('gallery');
+  if (gallery) {
+    const weight = await galleryWeight(gallery, Number(argument('rounds') ?? 3));
+    const MB = (bytes: number) => +(bytes / 1e6).toFixed(2);
+    console.table(weight.pages.map((p) => ({ page: p.page, MB: MB(p.bytes), charts: p.charts, 'open, s (median)': +p.openSeconds.toFixed(2) })));
+    console.table(weight.notebooks.map((n) => ({ notebook: n.notebook, MB: MB(n.bytes) })));
+    console.log(`${gallery}: ${MB(weight.folderBytes)} MB in all, of which ${MB(weight.sharedBytes)} MB shared (assets/)`);
     return;
   }
   if (process.argv.includes('--cnn')) return cnnBench(out);

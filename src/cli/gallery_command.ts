@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { exportNotebook } from '../notebook/export_html';
 import { galleryHTML } from '../notebook/gallery';
-import { katexCSS } from '../notebook/markdown';
+import { assetTags } from '../notebook/page_assets';
 import { parseValue } from '../notebook/parameters';
 import { UsageError, parseArgs } from './args';
 import { Command } from './commands';
@@ -15,7 +15,7 @@ export const galleryCommand: Command = {
   usage: USAGE,
   async run(args) {
     if (args.includes('--help')) {
-      console.log(`${USAGE}\n\nRuns every notebook headlessly (executed copies in DIR/notebooks/), exports each to\nDIR/NAME.html, and writes DIR/index.html linking them (default DIR: out/). A notebook\nthat fails is still exported, with its error, and marked in the index.`);
+      console.log(`${USAGE}\n\nRuns every notebook headlessly (executed copies in DIR/notebooks/), exports each to\nDIR/NAME.html, and writes DIR/index.html linking them (default DIR: out/). The pages share\none copy of plotly.js and KaTeX in DIR/assets/. A notebook\nthat fails is still exported, with its error, and marked in the index.`);
       return 0;
     }
     const parsed = parseArgs(args, { flags: ['--quiet'], options: ['--output', '--jobs', '--timeout'], pairs: ['-p'] }, USAGE);
@@ -32,7 +32,7 @@ export const galleryCommand: Command = {
       quiet: parsed.flags.has('--quiet'),
     });
     const entries = outcomes.map((o) => {
-      const page = exportNotebook(o.notebook, o.file, dir);
+      const page = exportNotebook(o.notebook, o.file, dir, 'shared');
       return {
         href: path.basename(page),
         notebookHref: o.written ? path.relative(dir, o.written) : undefined,
@@ -43,7 +43,7 @@ export const galleryCommand: Command = {
       };
     });
     const index = path.join(dir, 'index.html');
-    fs.writeFileSync(index, galleryHTML(entries, { css: katexCSS() }));
+    fs.writeFileSync(index, galleryHTML(entries, { head: assetTags('shared', false) }));
     const failed = entries.filter((e) => !e.ok).length;
     console.log(`${entries.length - failed} of ${entries.length} notebooks ran cleanly in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     console.log(`open ${index} in a browser (it works offline)`);

@@ -21,22 +21,27 @@ export function newFigureId(): string {
   return `dh-${randomBytes(6).toString('hex')}`;
 }
 
+/** The style of a figure's div: its width, and its height reserved until it is drawn. */
+export function figureBox(fig: Figure): string {
+  const height = Number(fig.layout.height ?? 450);
+  const width = fig.layout.width !== undefined ? `${Number(fig.layout.width)}px` : '100%';
+  return `width:${width};max-width:100%;min-height:${height}px`;
+}
+
 /**
- * A figure as an HTML fragment: a div and a script that draws it with the page's
- * plotly.js (waiting up to 10 s for it to appear). An optional PNG sits inside the
- * div, so that viewers that drop scripts still show the picture; the script replaces
- * it with the interactive chart.
+ * A figure as an HTML fragment of a page (downhill export, the gallery, toHTML): a div
+ * and a script that draws it with the page's plotly.js (waiting up to 10 s for it to
+ * appear). An optional PNG sits inside the div, so that viewers that drop scripts still
+ * show the picture; the script replaces it with the interactive chart.
  */
 export function figureFragment(fig: Figure, options: { id?: string; png?: string } = {}): string {
   const id = options.id ?? newFigureId();
-  const height = Number(fig.layout.height ?? 450);
-  const width = fig.layout.width !== undefined ? `${Number(fig.layout.width)}px` : '100%';
   const img = options.png
     ? `<img src="data:image/png;base64,${options.png}" alt="${escapeHTML(figureTitle(fig))}" style="max-width:100%;height:auto">`
     : '';
   const spec = { data: fig.data, layout: fig.layout, frames: fig.frames ?? [], config: { responsive: true, displaylogo: false } };
   return [
-    `<div class="downhill-figure" id="${id}" style="width:${width};max-width:100%;min-height:${height}px">${img}</div>`,
+    `<div class="downhill-figure" id="${id}" style="${figureBox(fig)}">${img}</div>`,
     `<script type="text/javascript">(function () {`,
     `  var spec = ${scriptJSON(spec)};`,
     `  var el = document.getElementById(${JSON.stringify(id)});`,
@@ -44,7 +49,7 @@ export function figureFragment(fig: Figure, options: { id?: string; png?: string
     `  if (window.Plotly) { draw(); return; }`,
     `  var waited = 0, timer = setInterval(function () {`,
     `    if (window.Plotly) { clearInterval(timer); draw(); }`,
-    `    else if ((waited += 100) > 10000) { clearInterval(timer); el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js is not loaded on this page: run the notebook again to see the interactive chart.</p>'); }`,
+    `    else if ((waited += 100) > 10000) { clearInterval(timer); el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); }`,
     `  }, 100);`,
     `})();</script>`,
   ].join('\n');

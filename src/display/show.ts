@@ -4,9 +4,9 @@ import * as path from 'path';
 import { DownhillError } from '../errors';
 import { Figure } from '../plot/figure';
 import { chromiumPath } from './browser';
-import { figureFragment, figureTitle, newFigureId, toHTML } from './html';
+import { figureTitle, newFigureId, toHTML } from './html';
 import { addRepr, inNotebook, sendDisplay } from './kernel';
-import { plotlyScriptTag, plotlyVersion } from './plotly_bundle';
+import { PLOTLY_MIME, figureOutputHTML } from './output_loader';
 import { toPNG } from './png';
 
 export interface ShowOptions {
@@ -15,8 +15,6 @@ export interface ShowOptions {
   /** Outside a notebook: where to write the HTML file. */
   file?: string;
 }
-
-let plotlyInjected = false;
 
 function wantPng(option: boolean | 'auto' | undefined): boolean {
   if (option === true) return true;
@@ -38,29 +36,24 @@ function plainText(fig: Figure): string {
   return lines.join('\n');
 }
 
-/** The MIME bundle of a figure: Plotly JSON for JupyterLab / VS Code, HTML for Notebook 6 and HTML exports, text, and PNG when given. */
+/**
+ * The MIME bundle of a figure: Plotly JSON (the chart's one copy of its data: JupyterLab,
+ * Notebook 7 and VS Code draw it), HTML (the PNG and a loader that draws the Plotly JSON
+ * in classic Notebook 6; the PNG alone where scripts are dropped), text, and PNG when given.
+ */
 export function figureBundle(fig: Figure, id: string, png?: Buffer): Record<string, unknown> {
+  const pngText = png?.toString('base64');
   const bundle: Record<string, unknown> = {
-    'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout, ...(fig.frames ? { frames: fig.frames } : {}), config: { responsive: true } },
-    'text/html': figureFragment(fig, { id, png: png?.toString('base64') }),
+    [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, ...(fig.frames ? { frames: fig.frames } : {}), config: { responsive: true } },
+    'text/html': figureOutputHTML(fig, id, pngText),
     'text/plain': plainText(fig),
   };
-  if (png) bundle['image/png'] = png.toString('base64');
+  if (pngText) bundle['image/png'] = pngText;
   return bundle;
 }
 
-/** Marks the output that loads plotly.js (an HTML export embeds plotly.js once instead). */
+/** Marks the output in which earlier versions of downhill put plotly.js into a notebook (exports skip it). */
 export const PLOTLY_LOADER = 'downhill/plotly.js';
-
-/** Puts plotly.js into the notebook once per kernel session, before the first chart that needs it. */
-function injectPlotly(): void {
-  if (plotlyInjected) return;
-  sendDisplay(
-    { 'text/html': plotlyScriptTag(), 'text/plain': `(plotly.js ${plotlyVersion()} loaded for the charts of this notebook)` },
-    { metadata: { [PLOTLY_LOADER]: plotlyVersion() } },
-  );
-  plotlyInjected = true;
-}
 
 /**
  * Shows a figure. In a notebook: one display message with several representations
@@ -78,7 +71,6 @@ export async function show(fig: Figure, options: ShowOptions = {}): Promise<void
     console.log(`figure written to ${file} (open it in a browser)`);
     return;
   }
-  injectPlotly();
   const displayId = newFigureId();
   sendDisplay(figureBundle(fig, displayId), { displayId });
   await addPng(fig, displayId, options.png);
@@ -104,7 +96,6 @@ export async function updateShown(fig: Figure, displayId: string, final = false)
 
 /** Shows a figure for the first time under a display id chosen by the caller (for live charts). */
 export function showWithId(fig: Figure, displayId: string): void {
-  injectPlotly();
   sendDisplay(figureBundle(fig, displayId), { displayId });
 }
 
@@ -117,7 +108,6 @@ function isFigure(value: unknown): value is Figure {
 
 addRepr(async (value) => {
   if (!isFigure(value)) return undefined;
-  injectPlotly();
   let png: Buffer | undefined;
   if (wantPng('auto')) png = await toPNG(value).catch(() => undefined);
   return figureBundle(value, newFigureId(), png);

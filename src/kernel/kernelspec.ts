@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { PLOTLY_KERNEL_FILE, plotlyFile } from '../display/plotly_bundle';
 
 export const KERNEL_NAME = 'downhill';
 export const DISPLAY_NAME = 'TypeScript (downhill)';
@@ -42,7 +43,10 @@ export function kernelSpec(): KernelSpecFile {
   return spec;
 }
 
-/** Writes the kernelspec folder (kernel.json and logos) under `kernelsDir/downhill`. */
+/**
+ * Writes the kernelspec folder under `kernelsDir/downhill`: kernel.json, logos, and
+ * plotly.js, which Jupyter serves from there to the charts of classic Notebook 6.
+ */
 export function writeKernelSpec(kernelsDir: string): string {
   const dir = path.join(kernelsDir, KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
@@ -52,5 +56,6 @@ export function writeKernelSpec(kernelsDir: string): string {
     const from = path.join(logos, logo);
     if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, logo));
   }
+  fs.copyFileSync(plotlyFile(), path.join(dir, PLOTLY_KERNEL_FILE));
   return dir;
 }

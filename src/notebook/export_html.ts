@@ -4,11 +4,11 @@ import hljs from 'highlight.js/lib/core';
 import typescript from 'highlight.js/lib/languages/typescript';
 import python from 'highlight.js/lib/languages/python';
 import { escapeHTML, figureFragment } from '../display/html';
-import { plotlyScriptTag } from '../display/plotly_bundle';
 import { PLOTLY_LOADER } from '../display/show';
 import { Figure } from '../plot/figure';
-import { katexCSS, renderMarkdown } from './markdown';
+import { renderMarkdown } from './markdown';
 import { Cell, Notebook, Output, joined } from './nbformat';
+import { PageAssets, assetTags, writeSharedAssets } from './page_assets';
 
 hljs.registerLanguage('typescript', typescript);
 hljs.registerLanguage('python', python);
@@ -84,8 +84,14 @@ pre.error { background: #fde8e8; color: #8a1c1c; padding: 6px 8px; border-radius
 .hljs-comment { color: #6e7781; font-style: italic; } .hljs-title, .hljs-title.function_ { color: #8250df; } .hljs-type, .hljs-attr { color: #953800; }
 `;
 
-/** A notebook as one standalone, offline HTML page: math, highlighted code, every output, plotly.js embedded once. */
-export function notebookToHTML(nb: Notebook, options: { title?: string } = {}): string {
+export interface PageOptions {
+  title?: string;
+  /** plotly.js and KaTeX inside the page (default), or shared files in assets/ beside it. */
+  assets?: PageAssets;
+}
+
+/** A notebook as an offline HTML page: math, highlighted code, every output, plotly.js once (in the page or beside it). */
+export function notebookToHTML(nb: Notebook, options: PageOptions = {}): string {
   const language = String(nb.metadata.kernelspec?.language ?? (nb.metadata.language_info as { name?: string } | undefined)?.name ?? 'typescript');
   const body = nb.cells.map((c) => renderCell(c, language)).join('\n');
   const hasFigures = nb.cells.some((c) => c.cell_type === 'code' && c.outputs.some((o) => renderOutput(o).figure));
@@ -98,9 +104,8 @@ export function notebookToHTML(nb: Notebook, options: { title?: string } = {}): 
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHTML(title)}</title>`,
-    `<style>${katexCSS()}</style>`,
+    assetTags(options.assets ?? 'inline', hasFigures),
     `<style>${STYLE}</style>`,
-    hasFigures ? plotlyScriptTag() : '',
     '</head>',
     '<body><main>',
     body,
@@ -109,10 +114,11 @@ export function notebookToHTML(nb: Notebook, options: { title?: string } = {}): 
   ].join('\n');
 }
 
-/** Writes NAME.html for a notebook file into `outDir`; returns the path. */
-export function exportNotebook(nb: Notebook, file: string, outDir: string): string {
+/** Writes NAME.html for a notebook file into `outDir` (and, for shared assets, `outDir/assets/`); returns the path. */
+export function exportNotebook(nb: Notebook, file: string, outDir: string, assets: PageAssets = 'inline'): string {
   const target = path.join(outDir, `${path.basename(file, '.ipynb')}.html`);
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(target, notebookToHTML(nb));
+  if (assets === 'shared') writeSharedAssets(outDir);
+  fs.writeFileSync(target, notebookToHTML(nb, { assets }));
   return target;
 }

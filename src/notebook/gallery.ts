@@ -29,7 +29,7 @@ export function titleAndSummary(nb: Notebook): { title: string; summary: string 
 }
 
 /** An offline index page linking every executed tutorial. */
-export function galleryHTML(entries: GalleryEntry[], options: { title?: string; css?: string } = {}): string {
+export function galleryHTML(entries: GalleryEntry[], options: { title?: string; head?: string } = {}): string {
   const title = options.title ?? 'downhill tutorials';
   const items = entries.map((e) => {
     const { title: heading, summary } = titleAndSummary(e.notebook);
@@ -46,7 +46,7 @@ export function galleryHTML(entries: GalleryEntry[], options: { title?: string; 
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>${escapeHTML(title)}</title>`,
-    options.css ? `<style>${options.css}</style>` : '',
+    options.head ?? '',
     `<style>
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2328; margin: 0; }
 main { max-width: 860px; margin: 0 auto; padding: 32px; }

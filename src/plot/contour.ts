@@ -1,5 +1,5 @@
 import { Landscape } from '../landscapes/landscape';
-import { Figure, FigureOptions, Frame, Layout, Trace, axis, color, makeFigure } from './figure';
+import { Figure, FigureOptions, Frame, Layout, Trace, axis, color, decimalsResolving, makeFigure } from './figure';
 import { frameSteps, pathSoFar, playControls } from './animation';
 import { LandscapeGrid, landscapeGrid } from './landscape_grid';
 import { Runs, namedRuns, pathOf } from './runs';
@@ -86,7 +86,10 @@ function prepare(where: string, landscape: Landscape, runs: Runs | undefined, op
       });
     }
   }
-  const paths = runs === undefined ? [] : namedRuns(where, runs).map(({ name, history }) => ({ name, path: pathOf(where, name, history, 2) }));
+  // Points rounded to 1/10000 of the drawn range: exact to the eye, a few characters each.
+  const decimals = [0, 1].map((axisIndex) => decimalsResolving(range[axisIndex][1] - range[axisIndex][0], 1e4));
+  const rounded = (path: number[][]) => path.map((q) => q.map((v, k) => (Number.isFinite(v) ? Number(v.toFixed(decimals[k])) : v)));
+  const paths = runs === undefined ? [] : namedRuns(where, runs).map(({ name, history }) => ({ name, path: rounded(pathOf(where, name, history, 2)) }));
   for (const { name, path } of paths) {
     const outside = path.filter(([x, y]) => !(x >= range[0][0] && x <= range[0][1] && y >= range[1][0] && y <= range[1][1])).length;
     if (outside) warnings.push(`${name}: ${outside} of ${path.length} points lie outside the drawn range.`);
@@ -167,10 +170,26 @@ export function animatedContour(landscape: Landscape, runs: Runs, options: Anima
   const below = (px: number) => -px / plotHeight; // paper y of a point px pixels under the plot
   const animated: Layout = {
     ...layout,
-    height: plotHeight + 290,
+    height: plotHeight + 290 + STEP_LINE,
     margin: { b: 210 },
-    ...playControls(frames, { buttonsY: below(70), sliderY: below(60), sliderX: 0.34, prefix: 'step ' }, options.frameDuration ?? 80, false),
+    // Redrawn each frame, so that the title's step follows (the landscape is kept: see carpetContourTraces).
+    ...playControls(frames, { buttonsY: below(70), sliderY: below(60), sliderX: 0.34, prefix: 'step ' }, options.frameDuration ?? 80, true),
     legend: { orientation: 'h', y: below(175), yanchor: 'top' },
   };
-  return makeFigure([...landscapeTraces, ...markers, ...runTraces], animated, options, warnings, frames);
+  return withStepInTitle(makeFigure([...landscapeTraces, ...markers, ...runTraces], animated, options, warnings, frames));
+}
+
+/** Pixels of the title's second line, which names the frame's step. */
+const STEP_LINE = 20;
+
+/** The title (as wrapped, with any warnings) gets a line naming the step, at the start and in each frame. */
+function withStepInTitle(fig: Figure): Figure {
+  const title = fig.layout.title as { text?: string };
+  const text = (step: string) => ({ text: `${title.text ?? ''}<br><span style="font-size:13px;color:#57606a">step ${step}</span>` });
+  const margin = (fig.layout.margin as Layout | undefined) ?? {};
+  return {
+    ...fig,
+    layout: { ...fig.layout, title: { ...title, ...text('0') }, margin: { ...margin, t: Number(margin.t ?? 70) + STEP_LINE } },
+    frames: fig.frames!.map((f) => ({ ...f, layout: { title: text(f.name ?? '') } })),
+  };
 }

@@ -1,13 +1,17 @@
 import { DownhillError } from '../errors';
 import { Landscape } from '../landscapes/landscape';
-import { linspace } from './figure';
+import { decimalsResolving, linspace } from './figure';
 
 export interface LandscapeGrid {
   xs: number[];
   ys: number[];
   /** f on the grid, non-finite values as null. */
   z: (number | null)[][];
-  /** What is coloured: z, or log10(z − min + δ) when the values span many orders of magnitude. */
+  /**
+   * What is coloured: z, or log10(z − min + δ) when the values span many orders of
+   * magnitude; rounded to 1/100000 of its range (far finer than any colour or contour
+   * line shows), so that a chart's data stays a few digits per grid point.
+   */
   shown: (number | null)[][];
   log: boolean;
   /** How many grid points had no finite value. */
@@ -59,6 +63,16 @@ export function landscapeGrid(
   const useLog = log === 'auto' ? max > min && max - min > 20 * (quartile - min) : log;
   const delta = Math.max((median - min) * 1e-3, 1e-12);
   const transform = (v: number) => (!Number.isFinite(v) ? null : useLog ? Math.log10(Math.max(v - min, 0) + delta) : v);
-  const shown = useLog ? z.map((row) => row.map((v) => (v === null ? null : transform(v)))) : z;
+  const exact = useLog ? z.map((row) => row.map((v) => (v === null ? null : transform(v)))) : z;
+  const shown = roundedToRange(exact);
   return { xs, ys, z, shown, log: useLog, gaps, transform };
+}
+
+/** Values rounded to the decimal place that resolves 1/100000 of their range. */
+function roundedToRange(values: (number | null)[][]): (number | null)[][] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of values) for (const v of row) if (v !== null) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const decimals = decimalsResolving(hi - lo || hi, 1e5);
+  return values.map((row) => row.map((v) => (v === null ? null : Number(v.toFixed(decimals)))));
 }

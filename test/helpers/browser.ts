@@ -56,7 +56,7 @@ export async function openPage(browser: Browser, html: string, name: string, wai
     const url = r.url();
     if (!/^(data|blob|about):/.test(url) && url !== own) requests.push(url);
   });
-  await page.goto(own);
+  await page.goto(own, { timeout: 180000 }); // a busy shared machine can take this long to parse plotly.js
   if (waitForFigures) {
     await page.waitForFunction(
       () => {
@@ -64,7 +64,7 @@ export async function openPage(browser: Browser, html: string, name: string, wai
         return divs.length > 0 && divs.every((d) => d._fullData !== undefined && d.querySelector('.main-svg'));
       },
       undefined,
-      { timeout: 30000 },
+      { timeout: 120000 },
     );
   }
   await page.waitForTimeout(200);

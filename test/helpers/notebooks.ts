@@ -47,7 +47,7 @@ export function cli(args: string[], options: { cwd?: string; env?: NodeJS.Proces
 export async function executedNotebook(dir: string, name: string, cells: (string | Cell)[]): Promise<string> {
   const file = writeNotebook(dir, name, cells);
   const out = path.join(dir, 'executed');
-  const r = await cli(['run', file, '--output', out]);
+  const r = await cli(['run', file, '--output', out], { timeoutMs: 600000 }); // minutes: a busy machine starts kernels slowly
   if (r.code !== 0) throw new Error(`downhill run ${name} failed (exit ${r.code}):\n${r.stderr}`);
   return path.join(out, name);
 }

@@ -1,0 +1,62 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { launchChromium } from '../display/browser';
+
+export interface GalleryPage {
+  page: string;
+  bytes: number;
+  charts: number;
+  /** From navigation to every chart drawn, in headless Chromium (median of the rounds). */
+  openSeconds: number;
+}
+
+export interface GalleryWeight {
+  folderBytes: number;
+  sharedBytes: number;
+  pages: GalleryPage[];
+  notebooks: { notebook: string; bytes: number }[];
+}
+
+function folderBytes(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
+    const p = path.join(dir, e.name);
+    return n + (e.isDirectory() ? folderBytes(p) : fs.statSync(p).size);
+  }, 0);
+}
+
+/**
+ * The weight of a gallery written by `downhill gallery` (npm start): the whole folder,
+ * the shared assets, each page and executed notebook, and how long each page takes to
+ * open with its charts drawn in headless Chromium (each page opened `rounds` times).
+ */
+export async function galleryWeight(dir: string, rounds = 3): Promise<GalleryWeight> {
+  const pages = fs.readdirSync(dir).filter((f) => f.endsWith('.html') && f !== 'index.html').sort();
+  const notebooksDir = path.join(dir, 'notebooks');
+  const notebooks = fs.existsSync(notebooksDir)
+    ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => ({ notebook: f, bytes: fs.statSync(path.join(notebooksDir, f)).size }))
+    : [];
+  const browser = await launchChromium();
+  const measured: GalleryPage[] = [];
+  try {
+    for (const page of pages) {
+      const times: number[] = [];
+      let charts = 0;
+      for (let r = 0; r < rounds; r++) {
+        const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+        const started = performance.now();
+        await tab.goto(`file://${path.resolve(dir, page)}`, { timeout: 300000 });
+        await tab.waitForFunction(() => Array.from(document.querySelectorAll('.downhill-figure')).every((d) => d.querySelector('.main-svg')), undefined, { timeout: 300000 });
+        times.push((performance.now() - started) / 1000);
+        charts = await tab.locator('.downhill-figure').count();
+        await tab.close();
+      }
+      times.sort((a, b) => a - b);
+      measured.push({ page, bytes: fs.statSync(path.join(dir, page)).size, charts, openSeconds: times[Math.floor(times.length / 2)] });
+      process.stderr.write(`${page}: ${charts} charts drawn in ${times.map((t) => t.toFixed(2)).join(', ')} s\n`);
+    }
+  } finally {
+    await browser.close();
+  }
+  const assets = path.join(dir, 'assets');
+  return { folderBytes: folderBytes(dir), sharedBytes: fs.existsSync(assets) ? folderBytes(assets) : 0, pages: measured, notebooks };
+}
