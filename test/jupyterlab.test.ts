@@ -188,7 +188,7 @@ describe('JupyterLab 4.6 and Notebook 7.6 draw charts with downhill\'s renderer'
     server.stdout!.on('data', (d) => (log += d));
     server.stderr!.on('data', (d) => (log += d));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`JupyterLab did not start:\n${log}`)), 60000);
+      const timer = setTimeout(() => reject(new Error(`JupyterLab did not start:\n${log}`)), 300000);
       const check = () => /is running at|http:\/\/127\.0\.0\.1:\d+\/lab/.test(log) && (clearTimeout(timer), resolve());
       server.stdout!.on('data', check);
       server.stderr!.on('data', check);
