@@ -176,6 +176,10 @@ describe('JupyterLab 4.6 and Notebook 7.6 draw charts with downhill\'s renderer'
     }
     const installed = await cli(['kernel', 'install', '--user'], { env });
     assert.equal(installed.code, 0, installed.stderr);
+    // No "get notified about Jupyter news?" toast over the screenshots.
+    const notification = path.join(env.JUPYTER_CONFIG_DIR!, 'lab', 'user-settings', '@jupyterlab', 'apputils-extension', 'notification.jupyterlab-settings');
+    fs.mkdirSync(path.dirname(notification), { recursive: true });
+    fs.writeFileSync(notification, JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
     fs.mkdirSync(served);
     writeNotebook(served, 'lab.ipynb', CELLS);
     writeNotebook(served, 'nb7.ipynb', CELLS);
@@ -207,7 +211,7 @@ describe('JupyterLab 4.6 and Notebook 7.6 draw charts with downhill\'s renderer'
 
   it('`downhill kernel install` put the renderer where JupyterLab finds it, beside plotly.py\'s own extension', () => {
     const listed = spawnSync(JUPYTER, ['labextension', 'list'], { env, encoding: 'utf8' });
-    const text = listed.stdout + listed.stderr;
+    const text = (listed.stdout + listed.stderr).replace(/\x1b\[[0-9;]*m/g, ''); // without its colours
     assert.match(text, new RegExp(`${env.JUPYTER_DATA_DIR!.replace(/[/.]/g, '\\$&')}/labextensions[\\s\\S]*downhill-charts v\\d\\S* enabled\\s+OK`));
     assert.match(text, /jupyterlab-plotly v\S+ enabled\s+OK/, "plotly.py's extension competes for the same MIME type");
   });

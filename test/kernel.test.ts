@@ -40,7 +40,7 @@ describe('kernelspec: install, list, remove', function () {
     const dir = path.join(prefix, 'share', 'jupyter', 'labextensions', 'downhill-charts');
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     // What JupyterLab reads to load a prebuilt extension: the entry file named in jupyterlab._build.load.
-    assert.equal(manifest.jupyterlab.mimeExtension, true);
+    assert.equal(manifest.jupyterlab._build.extension, './extension');
     assert.ok(fs.existsSync(path.join(dir, manifest.jupyterlab._build.load)), manifest.jupyterlab._build.load);
     const install = JSON.parse(fs.readFileSync(path.join(dir, 'install.json'), 'utf8'));
     assert.equal(install.packageName, 'downhill');

@@ -1,3 +1,4 @@
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import * as Plotly from 'plotly.js-dist-min';
@@ -80,12 +81,28 @@ export const rendererFactory: IRenderMime.IRendererFactory = {
   createRenderer: () => new PlotlyRenderer(),
 };
 
-const extension: IRenderMime.IExtension = {
+/** What this plugin uses of the application (JupyterLab's or Notebook 7's) it runs in. */
+interface FrontEnd {
+  /** Resolves once every plugin has started, before any notebook is opened. */
+  started: Promise<void>;
+}
+
+/**
+ * A plugin rather than a plain mime extension, for precedence: JupyterLab keeps one renderer
+ * per MIME type, the last one added, and adds mime extensions in the order it finds their
+ * folders, so plotly.py's own extension (which ignores display updates: live curves freeze)
+ * could win. This plugin adds downhill's renderer when it starts and again once every plugin
+ * has started, so that it is the one notebooks get.
+ */
+const plugin = {
   id: 'downhill-charts:plotly',
   description: "Draws Plotly charts (downhill's and any other) with live updates.",
-  rendererFactory,
-  rank: 0,
-  dataType: 'json',
+  autoStart: true,
+  requires: [IRenderMimeRegistry],
+  activate: (app: FrontEnd, rendermime: IRenderMimeRegistry): void => {
+    rendermime.addFactory(rendererFactory, 0);
+    void app.started.then(() => rendermime.addFactory(rendererFactory, 0));
+  },
 };
 
-export default extension;
+export default plugin;
