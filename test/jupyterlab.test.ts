@@ -167,7 +167,8 @@ describe('JupyterLab 4.6 and Notebook 7.6 draw charts with downhill\'s renderer'
   const token = 'downhilltest';
   const root = tempDir('downhill-lab-');
   const served = path.join(root, 'served');
-  const env = { ...process.env, ...jupyterEnvironment(root) };
+  // No PNG copies (each starts Chromium inside the kernel): these tests are about the interactive renderer.
+  const env = { ...process.env, ...jupyterEnvironment(root), DOWNHILL_PNG: '0' };
   let log = '';
 
   before(async function () {
