@@ -35,6 +35,24 @@ describe('kernelspec: install, list, remove', function () {
     assert.ok(plotly.includes('* plotly.js v') && plotly.length > 1e6, 'plotly.js, which Jupyter serves to the charts of classic Notebook');
   });
 
+  it('install --prefix also copies the prebuilt chart renderer to DIR/share/jupyter/labextensions, with install.json', async () => {
+    const prefix = tempDir();
+    const r = await cli(['kernel', 'install', '--prefix', prefix]);
+    assert.equal(r.code, 0, r.stderr);
+    const dir = path.join(prefix, 'share', 'jupyter', 'labextensions', 'downhill-charts');
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    // What JupyterLab reads to load a prebuilt extension: the entry file named in jupyterlab._build.load.
+    assert.equal(manifest.jupyterlab._build.extension, './extension');
+    assert.ok(fs.existsSync(path.join(dir, manifest.jupyterlab._build.load)), manifest.jupyterlab._build.load);
+    const install = JSON.parse(fs.readFileSync(path.join(dir, 'install.json'), 'utf8'));
+    assert.equal(install.packageName, 'downhill');
+    // plotly.js travels inside the extension: nothing is fetched when a chart is drawn.
+    const chunks = fs.readdirSync(path.join(dir, 'static')).map((f) => fs.readFileSync(path.join(dir, 'static', f), 'utf8'));
+    assert.ok(chunks.some((c) => c.includes('application/vnd.plotly.v1+json')), 'the renderer');
+    assert.ok(chunks.some((c) => /plotly\.js v\d/.test(c)), 'plotly.js bundled');
+    assert.match(r.stdout, /installed the chart renderer for JupyterLab and Notebook 7 in \S+labextensions\/downhill-charts/);
+  });
+
   it("Debian's Jupyter lists it (python3 -m jupyter_client.kernelspecapp list), and so does `downhill kernel list`", async () => {
     const prefix = tempDir();
     await cli(['kernel', 'install', '--prefix', prefix]);
@@ -45,14 +63,16 @@ describe('kernelspec: install, list, remove', function () {
     assert.match(ours.stdout, /^downhill\s+TypeScript \(downhill\)\s+\S+kernels\/downhill$/m);
   });
 
-  it('install --user honours JUPYTER_DATA_DIR; remove deletes it again', async () => {
+  it('install --user honours JUPYTER_DATA_DIR; remove deletes the kernelspec and the renderer again', async () => {
     const data = tempDir();
     const env = { JUPYTER_DATA_DIR: data };
     assert.equal((await cli(['kernel', 'install', '--user'], { env })).code, 0);
     assert.ok(fs.existsSync(path.join(data, 'kernels', 'downhill', 'kernel.json')));
+    assert.ok(fs.existsSync(path.join(data, 'labextensions', 'downhill-charts', 'package.json')));
     const removed = await cli(['kernel', 'remove', '--user'], { env });
     assert.equal(removed.code, 0);
     assert.ok(!fs.existsSync(path.join(data, 'kernels', 'downhill')));
+    assert.ok(!fs.existsSync(path.join(data, 'labextensions', 'downhill-charts')), 'the renderer is removed too');
     const again = await cli(['kernel', 'remove', '--user'], { env });
     assert.equal(again.code, 1);
     assert.match(again.stdout, /no 'downhill' kernel/);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { DownhillError } from '../errors';
 import { installedKernels, jupyterCommand, kernelSearchPath, kernelsDirFor } from '../kernel/jupyter_paths';
 import { DISPLAY_NAME, KERNEL_NAME, launcherPath, writeKernelSpec } from '../kernel/kernelspec';
+import { installLabExtension, labExtensionsDirBeside, removeLabExtension } from '../kernel/labextension';
 import { UsageError, parseArgs } from './args';
 import { Command } from './commands';
 
@@ -26,17 +27,21 @@ export const kernelCommand: Command = {
 
   install   write the kernelspec '${KERNEL_NAME}' (absolute paths to this Node.js and this
             project's kernel), for this user (default), Jupyter's Python (--sys-prefix),
-            or under DIR/share/jupyter/kernels (--prefix DIR)
+            or under DIR/share/jupyter/kernels (--prefix DIR), and beside it (in
+            share/jupyter/labextensions) the chart renderer for JupyterLab 4 and Notebook 7
   list      the kernels Jupyter will find, and where
-  remove    delete the '${KERNEL_NAME}' kernelspec from the same places`);
+  remove    delete the '${KERNEL_NAME}' kernelspec and the chart renderer from the same places`);
       return action ? 0 : 2;
     }
     if (action === 'install') {
       if (!fs.existsSync(launcherPath())) {
         throw new DownhillError(`the kernel launcher ${launcherPath()} is missing.`, 'build the project first: npm run build.');
       }
-      const dir = writeKernelSpec(kernelsDirFor(target(rest)));
+      const kernelsDir = kernelsDirFor(target(rest));
+      const extension = installLabExtension(labExtensionsDirBeside(kernelsDir));
+      const dir = writeKernelSpec(kernelsDir);
       console.log(`installed kernel '${KERNEL_NAME}' (${DISPLAY_NAME}) in ${dir}`);
+      console.log(`installed the chart renderer for JupyterLab and Notebook 7 in ${extension}`);
       if (!jupyterCommand()) console.log('note: Jupyter itself is not installed yet; downhill run works without it.');
       return 0;
     }
@@ -53,9 +58,12 @@ export const kernelCommand: Command = {
       return 0;
     }
     if (action === 'remove') {
-      const dir = path.join(kernelsDirFor(target(rest)), KERNEL_NAME);
+      const kernelsDir = kernelsDirFor(target(rest));
+      const dir = path.join(kernelsDir, KERNEL_NAME);
+      const extension = removeLabExtension(labExtensionsDirBeside(kernelsDir));
+      if (extension) console.log(`removed ${extension}`);
       if (!fs.existsSync(dir)) {
-        console.log(`no '${KERNEL_NAME}' kernel in ${path.dirname(dir)}`);
+        console.log(`no '${KERNEL_NAME}' kernel in ${kernelsDir}`);
         return 1;
       }
       fs.rmSync(dir, { recursive: true, force: true });

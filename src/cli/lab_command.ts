@@ -4,6 +4,7 @@ import * as path from 'path';
 import { DownhillError } from '../errors';
 import { installHint, jupyterCommand } from '../kernel/jupyter_paths';
 import { projectRoot, writeKernelSpec } from '../kernel/kernelspec';
+import { installLabExtension } from '../kernel/labextension';
 import { parseArgs } from './args';
 import { Command } from './commands';
 
@@ -34,6 +35,7 @@ export const labCommand: Command = {
     if (!jupyter || !notebookApp) throw new DownhillError('Jupyter Notebook is not installed.', installHint());
     const env = { ...process.env, ...jupyterEnvironment() };
     const kernelDir = writeKernelSpec(path.join(env.JUPYTER_DATA_DIR!, 'kernels'));
+    installLabExtension(path.join(env.JUPYTER_DATA_DIR!, 'labextensions'));
     const notebooks = path.resolve(parsed.options.get('--notebooks') ?? path.join(projectRoot(), 'notebooks'));
     if (!fs.existsSync(notebooks)) throw new DownhillError(`the notebook folder ${notebooks} does not exist.`, 'pass --notebooks DIR.');
     console.log(`kernel registered in ${kernelDir}\nstarting Jupyter Notebook on ${notebooks} (the URL to open follows)`);
