@@ -326,8 +326,8 @@ describe('losses', () => {
           a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `gradient[${i}]: ${v} vs ${b[i]}`));
           tf.dispose([ours.value, ours.grad, theirs.value, theirs.grad]);
         }
-        await expectDownhillError(() => dh.losses.crossEntropy(z, tf.tensor1d(Array.from({ length: 37 }, (_, i) => (i === 5 ? 10 : 0)), 'int32')), /sample 5 has label 10, but the logits have 10 classes/);
-        await expectDownhillError(() => dh.losses.crossEntropy(z, tf.tensor1d(Array.from({ length: 37 }, (_, i) => (i === 2 ? -1 : 0)), 'int32')), /sample 2 has label -1/);
+        await expectDownhillError(() => dh.losses.crossEntropy(z, tf.tensor1d(Array.from({ length: 37 }, (_, i) => (i === 5 ? 10 : 0)), 'int32')), /label 10 is not a class index: the model outputs 10 classes/);
+        await expectDownhillError(() => dh.losses.crossEntropy(z, tf.tensor1d(Array.from({ length: 37 }, (_, i) => (i === 2 ? -1 : 0)), 'int32')), /label -1 is not a class index/);
         tf.dispose([z, labels, soft]);
       } finally {
         await initRuntime();
