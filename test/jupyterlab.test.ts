@@ -168,7 +168,7 @@ describe('JupyterLab 4.6 and Notebook 7.6 draw charts with downhill\'s renderer'
   const root = tempDir('downhill-lab-');
   const served = path.join(root, 'served');
   // No PNG copies (each starts Chromium inside the kernel): these tests are about the interactive renderer.
-  const env = { ...process.env, ...jupyterEnvironment(root), DOWNHILL_PNG: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...jupyterEnvironment(root), DOWNHILL_PNG: '0' };
   let log = '';
 
   before(async function () {
