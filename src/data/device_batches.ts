@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { largestTensorBytes } from '../runtime/binding_limit';
+import { largestResidentDatasetBytes } from '../runtime/binding_limit';
 import { Batch, batches } from './batches';
 import { Dataset, toTensors } from './dataset';
 import { rangeOf, rememberLabelRange } from './labels';
@@ -16,11 +16,11 @@ export interface BatchSource {
  * A dataset uploaded to the device once, each batch gathered there by index (two
  * kernels and a small upload of the indices) instead of copied on the host and
  * uploaded whole every step. A dataset larger than the backend can use in one
- * kernel (largestTensorBytes) stays on the host and is uploaded batch by batch.
+ * kernel (largestResidentDatasetBytes) stays on the host and is uploaded batch by batch.
  * Each batch's tensors belong to the caller, as with `batches`, except a `shared`
  * one (the whole dataset unshuffled), which the source frees.
  */
-export function batchSource(d: Dataset, batchSize: number, limitBytes = largestTensorBytes()): BatchSource {
+export function batchSource(d: Dataset, batchSize: number, limitBytes = largestResidentDatasetBytes()): BatchSource {
   if (d.x.byteLength > limitBytes || d.y.byteLength > limitBytes) {
     return { resident: false, epoch: (order) => batches(d, batchSize, order), dispose() {} };
   }

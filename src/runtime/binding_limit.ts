@@ -1,17 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** Keep a dataset on WASM's heap only below this: the heap tops out at a few GiB and also holds every activation. */
-const WASM_RESIDENT_BYTES = 512 * 2 ** 20;
-
 /**
- * The largest tensor, in bytes, the active backend can use in one kernel: WebGPU's
- * maxStorageBufferBindingSize (128 MiB on lavapipe and many GPUs, 2 GiB on an
- * H100), a share of the WASM heap, or no limit on the cpu backend (host memory).
+ * The largest dataset, in bytes, worth keeping on the active backend's device
+ * and gathering batches from: on WebGPU its maxStorageBufferBindingSize (128 MiB on
+ * lavapipe and many GPUs, 2 GiB on an H100; a larger binding trains on garbage).
+ * On wasm and cpu the "device" is host memory, where copying a batch out of the
+ * typed arrays is cheaper than TF.js's gather (on WASM 1.8 ms for 128 MNIST rows,
+ * which also reads its indices back to check them): 0, so batches are copied.
  */
-export function largestTensorBytes(): number {
+export function largestResidentDatasetBytes(): number {
+  if (tf.getBackend() !== 'webgpu') return 0;
   const backend = tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number } } };
-  const name = tf.getBackend();
-  if (name === 'webgpu') return backend.device?.limits?.maxStorageBufferBindingSize ?? 128 * 2 ** 20;
-  if (name === 'wasm') return WASM_RESIDENT_BYTES;
-  return Infinity;
+  return backend.device?.limits?.maxStorageBufferBindingSize ?? 128 * 2 ** 20;
 }
