@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
+import { useNativeMatMul } from '../src/runtime/wasm_matmul';
 import { countReads } from './helpers/reads';
 import { expectDownhillError, initRuntime } from './helpers/setup';
 
@@ -306,6 +307,25 @@ describe('losses', () => {
     ours.forEach((g, i) => g.dataSync().forEach((v, j) => assert.ok(Math.abs(v - theirs[i].dataSync()[j]) < 1e-6, `${names[i]}[${j}]`)));
     tf.dispose([x, y, ...ours, ...theirs]);
     dh.models.disposeModel(model);
+  });
+
+  it("on wasm without the native addon (XNNPACK's fused kernel) a dense layer trains as with it", async () => {
+    await dh.runtime.init({ backend: 'wasm' });
+    const train = async () => {
+      const model = dh.models.mlp({ sizes: [3, 4, 1], seed: 2 });
+      const h = await dh.fit({ model, loss: dh.losses.mse, data: { x: [[1, 2, 3], [0, 1, 0], [2, 2, 1], [1, 0, 1]], y: [1, 0, 2, 1] }, optimizer: dh.optim.sgd({ lr: 0.05 }), epochs: 20 });
+      dh.models.disposeModel(model);
+      return h.stepValues('loss');
+    };
+    try {
+      const native = await train();
+      useNativeMatMul(false);
+      const xnnpack = await train();
+      native.forEach((v, i) => assert.ok(Number.isFinite(xnnpack[i]) && Math.abs(v - xnnpack[i]) < 1e-5 * Math.max(1, v), `step ${i + 1}: ${v} vs ${xnnpack[i]}`));
+    } finally {
+      useNativeMatMul(true);
+      await initRuntime();
+    }
   });
 
   for (const backend of ['cpu', 'wasm'] as const) {

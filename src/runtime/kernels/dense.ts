@@ -25,12 +25,17 @@ for (const [activation, kernelName] of Object.entries(KERNELS)) {
       kernelName,
       backendName,
       // Looked up at each call, so that a faster _FusedMatMul registered later (runtime/wasm_matmul.ts) is the one used.
-      kernelFunc: ({ inputs, backend }) =>
-        tf.getKernel('_FusedMatMul', backendName)!.kernelFunc({
-          inputs: { a: inputs.x, b: inputs.w, bias: inputs.b },
+      kernelFunc: ({ inputs, backend }) => {
+        // _FusedMatMul takes batches of matrices ([1, n, k] · [1, k, m]; WASM's reads the shapes so):
+        // the same data seen as one batch, as TF.js's reshape does, and the result seen as [n, m].
+        const batchOfOne = (t: tf.TensorInfo): tf.TensorInfo => ({ ...t, shape: [1, ...t.shape] });
+        const out = tf.getKernel('_FusedMatMul', backendName)!.kernelFunc({
+          inputs: { a: batchOfOne(inputs.x!), b: batchOfOne(inputs.w!), bias: inputs.b },
           backend,
           attrs: { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 },
-        }),
+        }) as tf.TensorInfo;
+        return { ...out, shape: out.shape.slice(1) };
+      },
     });
   }
   tf.registerGradient({
