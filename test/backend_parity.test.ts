@@ -128,7 +128,8 @@ describe('backends agree: cpu, wasm and webgpu', function () {
     assert.match(dh.runtime.formatDoctor(await dh.runtime.doctor({ calibrate: false })), /not chosen automatically: .*DOWNHILL_BACKEND=webgpu/);
     const asked = await dh.runtime.init({ backend: 'webgpu' });
     assert.equal(asked.backend, 'webgpu');
-    assert.match(dh.runtime.describe(asked), /webgpu on the CPU .*\n.*software adapter/);
+    assert.match(dh.runtime.describe(asked), /^downhill runtime: webgpu on the CPU, asked for by the backend option$/);
+    assert.match(dh.runtime.describe(asked, { details: true }), /webgpu on the CPU.*\n.*software adapter/);
   });
 });
 
