@@ -26,7 +26,7 @@ async function material() {
   const { train, test } = dh.data.mnist({ train: 2000, test: 300 });
   const softmax = dh.models.softmaxRegression();
   const mnistHistory = await dh.fit({
-    model: softmax, loss: dh.losses.crossEntropy, data: train, validation: test, optimizer: dh.optim.sgd({ lr: 0.1 }), batchSize: 100, epochs: 3,
+    model: softmax, loss: dh.losses.crossEntropy, data: train, validation: test, optimizer: dh.optim.sgd({ lr: 0.1 }), batchSize: 100, epochs: 3, recordGradNorm: true,
   });
   const classes = await dh.predictClasses(softmax, test);
   const comparison = await dh.compare({

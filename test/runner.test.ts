@@ -55,8 +55,8 @@ describe('headless runner against the real tslab kernel', function () {
     const result = await run(file);
     assert.ok(result.ok, result.failures.map((f) => f.message).join('\n'));
     const first = outputsOf(result.notebook, 1);
-    assert.equal(first.length, 2, 'the plotly.js loader, then the figure');
-    const figure = first[1];
+    assert.equal(first.length, 1, 'one output: the figure (no plotly.js loader output)');
+    const figure = first[0];
     assert.equal(figure.output_type, 'display_data');
     if (figure.output_type !== 'display_data') return;
     assert.deepEqual(Object.keys(figure.data).sort(), ['application/vnd.plotly.v1+json', 'image/png', 'text/html', 'text/plain']);
