@@ -28,11 +28,11 @@ function checkTargets(where: string, logits: tf.Tensor, target: tf.Tensor): void
 /**
  * Cross-entropy from logits, computed stably through log-softmax
  * (logits − logsumexp(logits)), averaged over the batch: torch.nn.CrossEntropyLoss.
- * Its gradient is written out, (softmax(logits) − targets)/n. On cpu and wasm one
- * fused kernel computes both (runtime/kernels/softmax_cross_entropy.ts), taking
- * class indices as they are; elsewhere a few TF.js ops do, through one-hot rows
- * (on WASM and GPUs the per-kernel overhead, not the arithmetic, dominates a
- * small model's step).
+ * Its gradient is written out, (softmax(logits) − targets)/n. On cpu, wasm and
+ * webgpu one fused kernel computes both (runtime/kernels/softmax_cross_entropy.ts),
+ * taking class indices as they are; on other backends a few TF.js ops do, through
+ * one-hot rows (on WASM and GPUs the per-kernel overhead, not the arithmetic,
+ * dominates a small model's step).
  */
 export function crossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
   checkTargets('crossEntropy', logits, target);
