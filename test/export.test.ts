@@ -93,8 +93,8 @@ describe('gallery: pages share one plotly.js and KaTeX; animations play', functi
       "const curve = dh.landscapes.parabola();\nconst lrs = [0.1, 0.5, 0.95];\nconst descents = new Map();\nfor (const lr of lrs) descents.set(lr, await dh.descend({ f: curve, start: 5, optimizer: dh.optim.sgd({ lr }), steps: 12 }));\nawait dh.show(dh.plot.dial(lrs, (lr) => dh.plot.descent1d(curve, descents.get(lr)), { label: 'learning rate', active: 0 }));",
       "dh.markdown(`With lr 0.1 the last $w$ is **${descents.get(0.1).trajectory().at(-1)[0].toFixed(3)}**.`);",
       'md:**Exercise.** The gradient of $(w - 2)^2$ at $w = 5$.',
-      '// Exercise: the gradient at 5\n// BEGIN SOLUTION\nconst answer = 2 * (5 - 2);\n// END SOLUTION',
-      "dh.check.close('the gradient at 5', answer, 6);",
+      '// Exercise: the gradient at w\nfunction gradientAt(w: number): number {\n  // BEGIN SOLUTION\n  return 2 * (w - 2);\n  // END SOLUTION\n}',
+      "dh.check.close('the gradient at 5', gradientAt(5), 6);",
     ]);
     const made = await cli(['gallery', file, '--output', out], { timeoutMs: 600000 });
     assert.equal(made.code, 0, made.stderr + made.stdout);
@@ -190,7 +190,7 @@ describe('gallery: pages share one plotly.js and KaTeX; animations play', functi
       assert.ok(!(await exercise.locator('details.solution').evaluate((d) => (d as HTMLDetailsElement).open)), 'the solution starts hidden');
       assert.ok(!(await exercise.locator('details.solution pre').isVisible()), 'the answer is not visible');
       await exercise.locator('summary').click();
-      assert.match(await exercise.locator('details.solution pre').innerText(), /const answer = 2 \* \(5 - 2\)/, 'the solution shows on request');
+      assert.match(await exercise.locator('details.solution pre').innerText(), /return 2 \* \(w - 2\)/, 'the solution shows on request');
       assert.deepEqual(errors, []);
     } finally {
       await tab.close();
