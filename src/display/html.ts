@@ -31,13 +31,13 @@ export function figureBox(fig: Figure): string {
 /**
  * A figure as an HTML fragment of a page (downhill export, the gallery, toHTML): a div
  * and a script that draws it with the page's plotly.js (waiting up to 10 s for it to
- * appear). An optional PNG sits inside the div, so that viewers that drop scripts still
- * show the picture; the script replaces it with the interactive chart.
+ * appear). An optional picture (`image`, a data: URL) sits inside the div, so that viewers
+ * that drop scripts still show it; the script replaces it with the interactive chart.
  */
-export function figureFragment(fig: Figure, options: { id?: string; png?: string } = {}): string {
+export function figureFragment(fig: Figure, options: { id?: string; image?: string } = {}): string {
   const id = options.id ?? newFigureId();
-  const img = options.png
-    ? `<img src="data:image/png;base64,${options.png}" alt="${escapeHTML(figureTitle(fig))}" style="max-width:100%;height:auto">`
+  const img = options.image
+    ? `<img src="${escapeHTML(options.image)}" alt="${escapeHTML(figureTitle(fig))}" style="max-width:100%;height:auto">`
     : '';
   const spec = { data: fig.data, layout: fig.layout, frames: fig.frames ?? [], config: { responsive: true, displaylogo: false } };
   return [

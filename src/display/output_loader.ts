@@ -85,12 +85,12 @@ const LOADER = `(function (img) {
 const LOADER_ATTRIBUTE = escapeHTML(LOADER.replace(/\n\s*/g, ' '));
 
 /**
- * The HTML part of a chart's notebook output: a div with the PNG (or, before there is
- * one, a blank pixel) whose onload draws the chart from the output's Plotly JSON part.
+ * The HTML part of a chart's notebook output: a div with the picture (`image`, a data:
+ * URL; before there is one, a blank pixel) whose onload draws the chart from the output's Plotly JSON part.
  * It carries neither plotly.js nor the figure's data, so each chart is stored once.
  */
-export function figureOutputHTML(fig: Figure, id: string, png?: string): string {
-  const src = png ? `data:image/png;base64,${png}` : BLANK_GIF;
+export function figureOutputHTML(fig: Figure, id: string, image?: string): string {
+  const src = image ?? BLANK_GIF;
   return (
     `<div class="downhill-figure" id="${id}" style="${figureBox(fig)}">` +
     `<img src="${src}" alt="${escapeHTML(figureTitle(fig))}" style="max-width:100%;height:auto" onload="${LOADER_ATTRIBUTE}"></div>`

@@ -4,6 +4,15 @@ import { Figure } from '../plot/figure';
 import { launchChromium } from './browser';
 import { plotlySource } from './plotly_bundle';
 
+/** The PNG, and a WebP copy a sixth to a tenth its size that looks the same (a contour map: 56 kB for 400 kB). */
+export interface StillImages {
+  png: Buffer;
+  webp?: Buffer;
+}
+
+/** WebP quality: at 0.95 the faint contour lines and the text survive; at the default 0.8 the lines fade. */
+const WEBP_QUALITY = 0.95;
+
 /**
  * One headless Chromium page with plotly.js loaded, reused for every PNG (loading
  * plotly.js takes seconds; drawing a chart, a fraction of one). It closes itself
@@ -17,26 +26,36 @@ class Renderer {
 
   constructor(private readonly idleMs: () => number) {}
 
-  render(fig: Figure, width: number, height: number, scale: number): Promise<Buffer> {
+  render(fig: Figure, width: number, height: number, scale: number, webp: boolean): Promise<StillImages> {
     const job = this.queue.then(async () => {
       clearTimeout(this.timer);
       const page = await this.open();
-      const dataUrl = await page.evaluate(
-        async ({ spec, width, height, scale }) => {
+      const urls = await page.evaluate(
+        async ({ spec, width, height, scale, webp, quality }) => {
           const P = (window as unknown as { Plotly: any }).Plotly;
           const div = document.createElement('div');
           document.body.appendChild(div);
           try {
             await P.newPlot(div, spec);
-            return (await P.toImage(div, { format: 'png', width, height, scale })) as string;
+            const png = (await P.toImage(div, { format: 'png', width, height, scale })) as string;
+            if (!webp) return { png };
+            const image = new Image();
+            image.src = png;
+            await image.decode();
+            const canvas = document.createElement('canvas');
+            canvas.width = image.width;
+            canvas.height = image.height;
+            canvas.getContext('2d')!.drawImage(image, 0, 0);
+            return { png, webp: canvas.toDataURL('image/webp', quality) };
           } finally {
             P.purge(div);
             div.remove();
           }
         },
-        { spec: { data: fig.data, layout: fig.layout }, width, height, scale },
+        { spec: { data: fig.data, layout: fig.layout }, width, height, scale, webp, quality: WEBP_QUALITY },
       );
-      return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+      const bytes = (url: string) => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+      return { png: bytes(urls.png), ...(urls.webp?.startsWith('data:image/webp') ? { webp: bytes(urls.webp) } : {}) };
     });
     this.queue = job.catch(() => undefined).then(() => this.scheduleClose());
     return job;
@@ -83,10 +102,23 @@ export interface PngOptions {
  * The figure as a PNG image, drawn by plotly.js in headless Chromium. An animated
  * figure is drawn as it stands after its last frame (the whole paths, not frame 0).
  */
-export function toPNG(fig: Figure, options: PngOptions = {}): Promise<Buffer> {
+export async function toPNG(fig: Figure, options: PngOptions = {}): Promise<Buffer> {
+  return (await render(fig, options, false)).png;
+}
+
+/**
+ * The PNG and a WebP copy, drawn once: a notebook output keeps the PNG as its
+ * `image/png` part (the standard still image) and shows the light WebP inside its
+ * HTML part, so the picture is not stored twice at full weight.
+ */
+export function toStillImages(fig: Figure, options: PngOptions = {}): Promise<StillImages> {
+  return render(fig, options, true);
+}
+
+function render(fig: Figure, options: PngOptions, webp: boolean): Promise<StillImages> {
   const width = options.width ?? Number(fig.layout.width ?? 800);
   const height = options.height ?? Number(fig.layout.height ?? 450);
-  return renderer.render(finalFrameState(fig), width, height, options.scale ?? 1);
+  return renderer.render(finalFrameState(fig), width, height, options.scale ?? 1, webp);
 }
 
 /** Closes the shared Chromium now (it also closes by itself when idle). */

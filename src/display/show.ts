@@ -7,7 +7,7 @@ import { chromiumPath } from './browser';
 import { figureTitle, newFigureId, toHTML } from './html';
 import { addRepr, inNotebook, sendDisplay } from './kernel';
 import { PLOTLY_MIME, figureOutputHTML } from './output_loader';
-import { toPNG } from './png';
+import { StillImages, toStillImages } from './png';
 
 export interface ShowOptions {
   /** Add a PNG (needs Chromium): true, false, or 'auto' (default: when Chromium is installed; DOWNHILL_PNG=0 turns it off). */
@@ -38,17 +38,19 @@ function plainText(fig: Figure): string {
 
 /**
  * The MIME bundle of a figure: Plotly JSON (the chart's one copy of its data: JupyterLab,
- * Notebook 7 and VS Code draw it), HTML (the PNG and a loader that draws the Plotly JSON
- * in classic Notebook 6; the PNG alone where scripts are dropped), text, and PNG when given.
+ * Notebook 7 and VS Code draw it), HTML (the picture — its WebP copy when there is one —
+ * and a loader that draws the Plotly JSON in classic Notebook 6; the picture alone where
+ * scripts are dropped), text, and the PNG when given.
  */
-export function figureBundle(fig: Figure, id: string, png?: Buffer): Record<string, unknown> {
-  const pngText = png?.toString('base64');
+export function figureBundle(fig: Figure, id: string, images?: StillImages): Record<string, unknown> {
+  const png = images?.png.toString('base64');
+  const shown = images?.webp ? `data:image/webp;base64,${images.webp.toString('base64')}` : png && `data:image/png;base64,${png}`;
   const bundle: Record<string, unknown> = {
     [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, ...(fig.frames ? { frames: fig.frames } : {}), config: { responsive: true } },
-    'text/html': figureOutputHTML(fig, id, pngText),
+    'text/html': figureOutputHTML(fig, id, shown),
     'text/plain': plainText(fig),
   };
-  if (pngText) bundle['image/png'] = pngText;
+  if (png) bundle['image/png'] = png;
   return bundle;
 }
 
@@ -80,8 +82,7 @@ export async function show(fig: Figure, options: ShowOptions = {}): Promise<void
 async function addPng(fig: Figure, displayId: string, option: boolean | 'auto' | undefined): Promise<void> {
   if (!wantPng(option)) return;
   try {
-    const png = await toPNG(fig);
-    sendDisplay(figureBundle(fig, displayId, png), { displayId, update: true });
+    sendDisplay(figureBundle(fig, displayId, await toStillImages(fig)), { displayId, update: true });
   } catch (e) {
     if (option === true) throw e;
     console.warn(`(no PNG copy of the chart: ${e instanceof Error ? e.message.split('\n')[0] : e})`);
@@ -108,9 +109,8 @@ function isFigure(value: unknown): value is Figure {
 
 addRepr(async (value) => {
   if (!isFigure(value)) return undefined;
-  let png: Buffer | undefined;
-  if (wantPng('auto')) png = await toPNG(value).catch(() => undefined);
-  return figureBundle(value, newFigureId(), png);
+  const images = wantPng('auto') ? await toStillImages(value).catch(() => undefined) : undefined;
+  return figureBundle(value, newFigureId(), images);
 });
 
 function slug(s: string): string {

@@ -35,8 +35,7 @@ function renderOutput(output: Output): { html: string; figure: boolean } {
       if (output.metadata?.[PLOTLY_LOADER]) return { html: '', figure: false };
       const plotly = data['application/vnd.plotly.v1+json'] as Figure | undefined;
       if (plotly) {
-        const png = typeof data['image/png'] === 'string' ? (data['image/png'] as string) : undefined;
-        return { html: `<div class="output display">${figureFragment(plotly, { png })}</div>`, figure: true };
+        return { html: `<div class="output display">${figureFragment(plotly, { image: stillImage(data) })}</div>`, figure: true };
       }
       if (data['text/html'] !== undefined) return { html: `<div class="output display">${text(data['text/html'])}</div>`, figure: false };
       if (data['image/svg+xml'] !== undefined) return { html: `<div class="output display">${text(data['image/svg+xml'])}</div>`, figure: false };
@@ -48,6 +47,13 @@ function renderOutput(output: Output): { html: string; figure: boolean } {
       return { html: `<pre class="output">${escapeHTML(text(data['text/plain'] ?? ''))}</pre>`, figure: false };
     }
   }
+}
+
+/** A chart output's picture as a data: URL: the light copy inside its HTML part (WebP), else its PNG part. */
+function stillImage(data: Record<string, unknown>): string | undefined {
+  const inHTML = /<img src="(data:image\/webp;base64,[A-Za-z0-9+/=]+)"/.exec(text(data['text/html'] ?? ''));
+  if (inHTML) return inHTML[1];
+  return typeof data['image/png'] === 'string' ? `data:image/png;base64,${text(data['image/png']).replace(/\s/g, '')}` : undefined;
 }
 
 function renderCell(cell: Cell, language: string): string {
