@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as dh from '../src';
+import { forDisplay } from '../src/display/display_precision';
+import { codeCell, newNotebook, serializeNotebook } from '../src/notebook/nbformat';
 import { expectDownhillError, initRuntime } from './helpers/setup';
 
 function captureLog<T>(fn: () => Promise<T> | T): Promise<{ value: T; lines: string[] }> {
@@ -86,5 +88,26 @@ describe('display outside a notebook', () => {
       if (saved === undefined) delete process.env.DOWNHILL_CHROMIUM;
       else process.env.DOWNHILL_CHROMIUM = saved;
     }
+  });
+});
+
+describe('what a notebook or page stores of a chart', () => {
+  it('numbers are rounded to 6 significant digits (integers kept; the figure itself untouched)', () => {
+    const fig: dh.plot.Figure = { data: [{ type: 'scatter', x: [1, 2, 3], y: [0.12345678901, 1234567.891, -2.5e-9 / 3] }], layout: { width: 700 } };
+    const shown = forDisplay(fig);
+    assert.deepEqual(shown.data[0].x, [1, 2, 3]);
+    assert.deepEqual(shown.data[0].y, [0.123457, 1234570, -8.33333e-10]);
+    assert.equal((fig.data[0].y as number[])[0], 0.12345678901, 'the caller’s figure is not changed');
+    assert.equal(shown.layout.width, 700);
+  });
+
+  it('an executed notebook keeps arrays of numbers on one line, and reads back the same', () => {
+    const nb = newNotebook();
+    nb.cells.push({ ...codeCell('const a = "[\\n 1,\\n 2\\n]";'), outputs: [{ output_type: 'display_data', data: { 'application/vnd.plotly.v1+json': { data: [{ x: [1, 2.5, -3e-7], y: [null, true, 4] }] } }, metadata: {} }] });
+    const text = serializeNotebook(nb);
+    assert.match(text, /"x": \[1,2\.5,-3e-7\]/);
+    assert.match(text, /"y": \[null,true,4\]/);
+    assert.ok(text.includes(JSON.stringify('const a = "[\\n 1,\\n 2\\n]";')), 'a string that looks like an array is left alone');
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(nb)));
   });
 });

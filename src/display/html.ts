@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Figure } from '../plot/figure';
+import { forDisplay } from './display_precision';
 import { plotlyScriptTag } from './plotly_bundle';
 
 /** JSON that is safe inside a <script> element. */
@@ -39,7 +40,8 @@ export function figureFragment(fig: Figure, options: { id?: string; image?: stri
   const img = options.image
     ? `<img src="${escapeHTML(options.image)}" alt="${escapeHTML(figureTitle(fig))}" style="max-width:100%;height:auto">`
     : '';
-  const spec = { data: fig.data, layout: fig.layout, frames: fig.frames ?? [], config: { responsive: true, displaylogo: false } };
+  const shown = forDisplay(fig);
+  const spec = { data: shown.data, layout: shown.layout, frames: shown.frames ?? [], config: { responsive: true, displaylogo: false } };
   return [
     `<div class="downhill-figure" id="${id}" style="${figureBox(fig)}">${img}</div>`,
     `<script type="text/javascript">(function () {`,

@@ -7,6 +7,7 @@ import { chromiumPath } from './browser';
 import { figureTitle, newFigureId, toHTML } from './html';
 import { addRepr, inNotebook, sendDisplay } from './kernel';
 import { PLOTLY_MIME, figureOutputHTML } from './output_loader';
+import { forDisplay } from './display_precision';
 import { StillImages, toStillImages } from './png';
 
 export interface ShowOptions {
@@ -42,7 +43,8 @@ function plainText(fig: Figure): string {
  * and a loader that draws the Plotly JSON in classic Notebook 6; the picture alone where
  * scripts are dropped), text, and the PNG when given.
  */
-export function figureBundle(fig: Figure, id: string, images?: StillImages): Record<string, unknown> {
+export function figureBundle(figure: Figure, id: string, images?: StillImages): Record<string, unknown> {
+  const fig = forDisplay(figure);
   const png = images?.png.toString('base64');
   const shown = images?.webp ? `data:image/webp;base64,${images.webp.toString('base64')}` : png && `data:image/png;base64,${png}`;
   const bundle: Record<string, unknown> = {

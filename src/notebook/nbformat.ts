@@ -131,14 +131,24 @@ export function readNotebook(file: string): Notebook {
   return validateNotebook(parsed, file);
 }
 
-/** JSON with sorted keys and one-space indent, as Jupyter writes notebooks (stable diffs). */
+/**
+ * An indented array of numbers (and nulls or booleans): JSON.stringify puts each on a
+ * line of its own. No JSON string holds a raw newline, so this matches structure only.
+ */
+const NUMBERS_ONE_PER_LINE = /\[\n\s*(?:-?\d[\d.eE+-]*|null|true|false)(?:,\n\s*(?:-?\d[\d.eE+-]*|null|true|false))*\n\s*\]/g;
+
+/**
+ * JSON with sorted keys and one-space indent, as Jupyter writes notebooks (stable
+ * diffs), except that an array of numbers stays on one line: a chart's coordinates
+ * one per line would be most of an executed notebook's weight.
+ */
 export function serializeNotebook(nb: Notebook): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
     return v;
   };
-  return JSON.stringify(sort(nb), null, 1) + '\n';
+  return JSON.stringify(sort(nb), null, 1).replace(NUMBERS_ONE_PER_LINE, (array) => `[${array.slice(1, -1).replace(/\s+/g, '')}]`) + '\n';
 }
 
 /** Writes atomically: a reader never sees half a notebook. */
