@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { finalFrameState } from '../plot/animation';
 import { Figure } from '../plot/figure';
 import { launchChromium } from './browser';
+import { inNotebook } from './kernel';
 import { plotlySource } from './plotly_bundle';
 
 /** The PNG, and a WebP copy a sixth to a tenth its size that looks the same (a contour map: 56 kB for 400 kB). */
@@ -89,7 +90,11 @@ class Renderer {
   }
 }
 
-const renderer = new Renderer(() => Number(process.env.DOWNHILL_BROWSER_IDLE_MS ?? 3000));
+/**
+ * How long Chromium waits for the next chart: a minute in a kernel (a lesson computes for
+ * seconds between charts, and a relaunch costs seconds), 3 s in a script (so it can exit).
+ */
+const renderer = new Renderer(() => Number(process.env.DOWNHILL_BROWSER_IDLE_MS ?? (inNotebook() ? 60000 : 3000)));
 
 export interface PngOptions {
   width?: number;
