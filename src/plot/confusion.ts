@@ -57,15 +57,15 @@ export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<
       zmin: bottom, zmax: top,
       colorbar: {
         title: { text: `${options.normalize ? 'fraction' : 'count'}${log ? ' (log scale)' : ''}` }, thickness: 12,
-        ...(ticks ? { tickvals: ticks.map((t) => Math.log10(t)), ticktext: ticks.map(String) } : {}),
+        ...(ticks ? { tickvals: ticks.map((t) => Math.log10(t)), ticktext: ticks.map((t) => String(Number(t.toPrecision(3)))) } : {}),
       },
       hovertemplate: 'true %{y}, predicted %{x}: %{customdata}<extra></extra>',
     }],
     {
       title: { text: `Confusion matrix: ${correct} of ${actual.length} right (${((100 * correct) / actual.length).toFixed(1)}%)` },
       annotations,
-      xaxis: axis('predicted class', { type: 'category', side: 'bottom' }),
-      yaxis: axis('true class', { type: 'category', autorange: 'reversed', scaleanchor: 'x' }),
+      xaxis: axis('predicted class', { type: 'category', side: 'bottom', constrain: 'domain' }),
+      yaxis: axis('true class', { type: 'category', autorange: 'reversed', scaleanchor: 'x', constrain: 'domain' }),
       width: 620, height: 600,
     },
     options,
@@ -74,7 +74,7 @@ export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<
 
 /** Colour-bar ticks for a log scale from lo to hi: 1, 2, 5, 10, 20, … within the range (both ends included). */
 function logTicks(lo: number, hi: number): number[] {
-  const ticks = new Set<number>([Number(lo.toPrecision(2)), Number(hi.toPrecision(2))]);
+  const ticks = new Set<number>([lo, hi]);
   for (let decade = Math.floor(Math.log10(lo)); decade <= Math.ceil(Math.log10(hi)); decade++) {
     for (const m of [1, 2, 5]) {
       const t = Number((m * 10 ** decade).toPrecision(2));
