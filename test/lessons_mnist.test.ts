@@ -46,6 +46,29 @@ describe('lessons 8, 9, 11 (MNIST): checks that can fail', function () {
     assert.throws(() => dh.check.close('the starting loss is ln 10', loss, Math.LN10, 1e-4), /check failed: the starting loss is ln 10/);
   });
 
+  it("lesson 8's hand-loop check fails when the hand gradient forgets the 1/n of the mean", async () => {
+    const lr = 0.1;
+    const data = dh.data.take(mnist.train, 20 * 32);
+    let w = tf.zeros([784, 10]);
+    let b = tf.zeros([10]);
+    const losses: number[] = [];
+    for (const batch of dh.data.batches(data, 32)) {
+      const [nextW, nextB, loss] = tf.tidy(() => {
+        const z = tf.add(tf.matMul(batch.x, w), b);
+        const dz = tf.sub(tf.softmax(z), tf.oneHot(batch.y as tf.Tensor1D, 10));   // the bug: no division by n
+        return [tf.sub(w, tf.mul(lr, tf.matMul(batch.x, dz, true, false))), tf.sub(b, tf.mul(lr, tf.sum(dz, 0))), dh.losses.crossEntropy(z, batch.y)];
+      });
+      losses.push((await loss.data())[0]);
+      tf.dispose([w, b, loss, batch.x, batch.y]);
+      w = nextW;
+      b = nextB;
+    }
+    tf.dispose([w, b]);
+    const viaFit = await dh.fit({ model: dh.models.softmaxRegression(), loss: dh.losses.crossEntropy, data, optimizer: dh.optim.sgd({ lr }), batchSize: 32, epochs: 1, shuffle: false });
+    const gap = Math.max(...losses.map((v, i) => Math.abs(v - viaFit.stepValues('loss')[i])));
+    assert.throws(() => dh.check.atMost('the hand loop vs fit: largest difference of the loss at any step', gap, 1e-4), /check failed: the hand loop vs fit/);
+  });
+
   it("lesson 9's 'validation loss rose' check fails when a run only improves (no overfitting)", async () => {
     const { train, validation } = dh.data.split(dh.data.take(mnist.train, 2000), 0.5, 0);
     const h = await dh.fit({
