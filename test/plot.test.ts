@@ -120,8 +120,14 @@ describe('plot: figure builders', function () {
 
   it('confusionMatrix counts every prediction once', () => {
     const fig = dh.plot.confusionMatrix(m.classes.predicted, m.classes.actual);
-    const z = fig.data[0].z as number[][];
-    assert.equal(z.flat().reduce((a, b) => a + b, 0), m.classes.actual.length);
+    const counts = fig.data[0].customdata as number[][];
+    assert.equal(counts.flat().reduce((a, b) => a + b, 0), m.classes.actual.length);
+  });
+
+  it('confusionMatrix colours by log10 of the count by default, empty cells blank, linear on request', () => {
+    const fig = dh.plot.confusionMatrix([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    assert.deepEqual(fig.data[0].z, [[0, null], [0, 1]]);
+    assert.deepEqual(dh.plot.confusionMatrix([0, 1], [0, 1], { scale: 'linear' }).data[0].z, [[1, 0], [0, 1]]);
   });
 
   it('comparisonBars marks a diverged run', () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, DataInput, dataset } from '../data/dataset';
+import { DownhillError } from '../errors';
 import { batches } from '../data/batches';
 import { LossFn, MetricFn } from '../losses/loss';
 import { Model } from '../models/model';
@@ -55,4 +56,39 @@ export async function predictClasses(model: Model, data: DataInput, n?: number):
     if (predicted.length >= count) break;
   }
   return { predicted: predicted.slice(0, count), actual: Array.from(d.y.subarray(0, count)) };
+}
+
+/** Two classes mistaken for each other: how often `a` was predicted as `b`, and `b` as `a`. */
+export interface ConfusedPair {
+  a: number;
+  b: number;
+  aAsB: number;
+  bAsA: number;
+  /** Both directions together. */
+  count: number;
+}
+
+/** The `n` pairs of classes confused most often (both directions summed), most first; ties by class. */
+export function confusedPairs(predicted: ArrayLike<number>, actual: ArrayLike<number>, n = 5): ConfusedPair[] {
+  if (!predicted || !actual || predicted.length !== actual.length) {
+    throw new DownhillError(
+      `confusedPairs: ${predicted?.length ?? 0} predictions but ${actual?.length ?? 0} true labels.`,
+      'pass one prediction per labelled sample (predictClasses returns both, aligned).',
+    );
+  }
+  const counts = new Map<string, number>();
+  for (let i = 0; i < actual.length; i++) {
+    if (predicted[i] !== actual[i]) counts.set(`${actual[i]},${predicted[i]}`, (counts.get(`${actual[i]},${predicted[i]}`) ?? 0) + 1);
+  }
+  const pairs: ConfusedPair[] = [];
+  const classes = [...new Set([...Array.from(actual), ...Array.from(predicted)])].sort((x, y) => x - y);
+  for (const a of classes) {
+    for (const b of classes) {
+      if (b <= a) continue;
+      const aAsB = counts.get(`${a},${b}`) ?? 0;
+      const bAsA = counts.get(`${b},${a}`) ?? 0;
+      if (aAsB + bAsA > 0) pairs.push({ a, b, aAsB, bAsA, count: aAsB + bAsA });
+    }
+  }
+  return pairs.sort((x, y) => y.count - x.count || x.a - y.a || x.b - y.b).slice(0, n);
 }
