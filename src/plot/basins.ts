@@ -33,7 +33,7 @@ export function basins(map: BasinMap, runs?: Runs, options: BasinsOptions = {}):
     },
     {
       type: 'contour', name: `${landscape.name} (contours)`, x: grid.xs, y: grid.ys, z: grid.shown, ncontours: 20,
-      contours: { coloring: 'none' }, line: { color: 'rgba(0,0,0,0.3)', width: 0.8 }, showscale: false, hoverinfo: 'skip',
+      contours: { coloring: 'none' }, line: { color: 'rgba(0,0,0,0.3)', width: 0.8 }, showscale: false, showlegend: false, hoverinfo: 'skip',
     },
   ], title);
 }
