@@ -1,5 +1,9 @@
 import { strict as assert } from 'assert';
+import * as path from 'path';
 import * as dh from '../src';
+import { readNotebook } from '../src/notebook/nbformat';
+import { executeNotebook } from '../src/notebook/runner';
+import { ROOT } from './helpers/notebooks';
 import { expectDownhillError, initRuntime } from './helpers/setup';
 
 /** What lessons 01, 02 and 07 rely on from the library, and proof that their key checks can fail. */
@@ -63,5 +67,18 @@ describe('lessons 01, 02, 07: library parts', () => {
     const scale = heat.colorscale as [number, string][];
     const k = himmelblau.minima.findIndex((m) => m.point[0] === 3 && m.point[1] === 2);
     assert.equal(scale[2 * (k + 1)][1], colors[0]);
+  });
+});
+
+describe('lesson 01: a claim made false makes its check fail', function () {
+  this.timeout(300000);
+
+  it("with 3 steps instead of 30, the check 'lr 0.01 is too small' fails (and only the final checks cell fails)", async () => {
+    const file = path.join(ROOT, 'notebooks', '01-descent-on-a-curve.ipynb');
+    const result = await executeNotebook(readNotebook(file), { cwd: path.dirname(file), parameters: { steps: 3 }, label: '01 with steps = 3', timeoutSeconds: 300 });
+    assert.equal(result.failures.length, 1, result.failures.map((f) => f.message).join('\n'));
+    const [failure] = result.failures;
+    assert.equal(failure.codeCell, failure.codeCells, 'the failure is in the last code cell, the checks');
+    assert.match(failure.message, /check failed: lr 0\.01 is too small/);
   });
 });
