@@ -1,4 +1,7 @@
 import { History } from '../train/history';
+import { numericalGradient, relativeError } from './gradient';
+
+export { numericalGradient, relativeError } from './gradient';
 
 /**
  * Checks for notebooks and coursework: each states a claim, throws a CheckError
@@ -103,4 +106,21 @@ export function diverged(history: History): void {
   const grew = losses.length > 1 && !(losses[losses.length - 1] <= losses[0]);
   if (history.stopped?.reason !== 'diverged' && !grew) fail(claim, `its loss went from ${show(losses[0])} to ${show(losses[losses.length - 1])}`);
   return pass(claim, history.stopped?.reason === 'diverged' ? 'stopped for divergence' : `loss ${show(losses[0])} → ${show(losses[losses.length - 1])}`);
+}
+
+/**
+ * A gradient (derived by hand, or from autodiff) agrees with central differences of
+ * the loss `f` at `at`: their relative error (check.relativeError) is at most
+ * `tolerance` (default 1e-6; use ~1e-3 when `f` computes in float32). A wrong
+ * derivative fails, and the message shows both gradients.
+ */
+export function gradient(name: string, f: (p: number[]) => number, gradientAt: ArrayLike<number>, at: number[], options: { tolerance?: number; h?: number } = {}): void {
+  const numerical = numericalGradient(f, at, options.h);
+  const tolerance = options.tolerance ?? 1e-6;
+  const claim = `${name} matches central differences (relative error ≤ ${show(tolerance)})`;
+  if (gradientAt.length !== numerical.length) fail(claim, `got ${gradientAt.length} values for a point with ${numerical.length} coordinates`);
+  const error = relativeError(gradientAt, numerical);
+  const list = (v: ArrayLike<number>) => `[${Array.from(v, show).join(', ')}]`;
+  if (!(error <= tolerance)) fail(claim, `relative error ${show(error)}: gradient ${list(gradientAt)}, central differences ${list(numerical)}`);
+  return pass(claim, `relative error ${show(error)}`);
 }

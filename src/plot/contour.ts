@@ -13,6 +13,48 @@ export interface ContourOptions extends FigureOptions {
   log?: boolean | 'auto';
   /** Mark the known minima and saddles (default true). */
   markMinima?: boolean;
+  /**
+   * Colour each path by its run (default) or by the known minimum it ends in ('end':
+   * one colour and one legend entry per minimum, grey for runs that end elsewhere).
+   */
+  colorBy?: 'run' | 'end';
+}
+
+/** How one path is drawn: its colour and the legend entry it belongs to. */
+interface PathStyle {
+  color: string;
+  legend: string;
+  showlegend: boolean;
+}
+
+/** A path ends in a known minimum when its last point lies within this distance of it. */
+const LANDED = 1e-2;
+
+/** Index into landscape.minima of the minimum the path ends in, or −1. */
+export function minimumReached(landscape: Landscape, path: number[][]): number {
+  const end = path[path.length - 1];
+  return landscape.minima.findIndex((m) => Math.hypot(m.point[0] - end[0], m.point[1] - end[1]) <= LANDED);
+}
+
+/** The colour of minimum k (grey for "elsewhere", k = −1), shared by paths and basin maps. */
+export function minimumColor(k: number): string {
+  return k < 0 ? '#7F7F7F' : color(k);
+}
+
+/** "minimum (3, 2)", or "no minimum" for k = −1. */
+export function minimumName(landscape: Landscape, k: number): string {
+  return k < 0 ? 'no known minimum' : `minimum (${landscape.minima[k].point.map((v) => Number(v.toPrecision(3))).join(', ')})`;
+}
+
+function pathStyles(landscape: Landscape, paths: { name: string; path: number[][] }[], colorBy: 'run' | 'end'): PathStyle[] {
+  if (colorBy === 'run') return paths.map(({ name }, i) => ({ color: color(i), legend: name, showlegend: true }));
+  const seen = new Set<number>();
+  return paths.map(({ path }) => {
+    const k = minimumReached(landscape, path);
+    const first = !seen.has(k);
+    seen.add(k);
+    return { color: minimumColor(k), legend: `ends at ${minimumName(landscape, k)}`, showlegend: first };
+  });
 }
 
 interface Prepared {
@@ -111,28 +153,39 @@ function prepare(where: string, landscape: Landscape, runs: Runs | undefined, op
   return { grid, range, markers, layout, paths, warnings, plotHeight };
 }
 
-function pathTraces(name: string, path: number[][], i: number): Trace[] {
+function pathTraces(name: string, path: number[][], style: PathStyle): Trace[] {
   const p = pathSoFar(path, path.length - 1, 1500); // at most 1500 points, to keep figures light
   return [
     {
-      type: 'scatter', mode: p.length <= 200 ? 'lines+markers' : 'lines', name, x: p.map((q) => q[0]), y: p.map((q) => q[1]),
-      line: { color: color(i), width: 2.5 }, marker: { size: 4, color: color(i) },
+      type: 'scatter', mode: p.length <= 200 ? 'lines+markers' : 'lines', name: style.legend, legendgroup: style.legend, showlegend: style.showlegend,
+      x: p.map((q) => q[0]), y: p.map((q) => q[1]),
+      line: { color: style.color, width: 2.5 }, marker: { size: 4, color: style.color },
       hovertemplate: `${name}<br>(%{x:.4g}, %{y:.4g})<extra></extra>`,
     },
     {
-      type: 'scatter', mode: 'markers', name: `${name}: start / end`, showlegend: false,
+      type: 'scatter', mode: 'markers', name: `${name}: start / end`, showlegend: false, legendgroup: style.legend,
       x: [p[0][0], p[p.length - 1][0]], y: [p[0][1], p[p.length - 1][1]],
-      marker: { size: [12, 12], symbol: ['circle', 'x'], color: color(i), line: { color: 'white', width: 1.5 } },
+      marker: { size: [12, 12], symbol: ['circle', 'x'], color: style.color, line: { color: 'white', width: 1.5 } },
       hoverinfo: 'skip',
     },
   ];
 }
 
+/**
+ * A map of a two-parameter landscape (`background` draws the landscape's grid) with
+ * the known minima and the runs' paths on top. Shared by contour and basins.
+ */
+export function landscapeMap(where: string, landscape: Landscape, runs: Runs | undefined, options: ContourOptions, background: (grid: LandscapeGrid) => Trace[], title?: string): Figure {
+  const { grid, markers, layout, paths, warnings } = prepare(where, landscape, runs, options);
+  const styles = pathStyles(landscape, paths, options.colorBy ?? 'run');
+  const data = [...background(grid), ...markers, ...paths.flatMap(({ name, path }, i) => pathTraces(name, path, styles[i]))];
+  return makeFigure(data, title ? { ...layout, title: { text: title } } : layout, options, warnings);
+}
+
 /** A contour map of a two-parameter landscape with the paths of one or more runs. */
 export function contour(landscape: Landscape, runs?: Runs, options: ContourOptions = {}): Figure {
-  const { grid, markers, layout, paths, warnings } = prepare('plot.contour', landscape, runs, options);
-  const data = [contourTrace(landscape, grid), ...markers, ...paths.flatMap(({ name, path }, i) => pathTraces(name, path, i))];
-  return makeFigure(data, layout, options, warnings);
+  const title = options.colorBy === 'end' && runs !== undefined ? `${namedRuns('plot.contour', runs).length} runs on ${landscape.name}, coloured by the minimum they end in` : undefined;
+  return landscapeMap('plot.contour', landscape, runs, options, (grid) => [contourTrace(landscape, grid)], title);
 }
 
 export interface AnimationOptions extends ContourOptions {

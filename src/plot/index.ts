@@ -3,6 +3,7 @@ export { lossCurve, LossCurveOptions } from './loss_curve';
 export { scheduleChart, ScheduleChartOptions } from './schedule_chart';
 export { descent1d, Descent1dOptions } from './descent_1d';
 export { contour, animatedContour, ContourOptions, AnimationOptions } from './contour';
+export { basins, BasinsOptions } from './basins';
 export { surface } from './surface';
 export { regression, RegressionOptions } from './regression';
 export { imageGrid, weightImages, ImageGridOptions, WeightImagesOptions } from './images';
