@@ -13,4 +13,4 @@ export { lrRangeTestChart } from './lr_finder';
 export { lineChart, LineChartOptions } from './line_chart';
 export { Runs } from './runs';
 export { finalFrameState } from './animation';
-export { tuningCurves, TuningCurvesOptions } from './tuning';
+export { tuningCurves, TuningCurvesOptions, sweepCurves, SweepCurve, SweepCurvesOptions } from './tuning';
