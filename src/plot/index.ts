@@ -7,7 +7,7 @@ export { surface } from './surface';
 export { regression, RegressionOptions } from './regression';
 export { imageGrid, weightImages, ImageGridOptions, WeightImagesOptions } from './images';
 export { confusionMatrix, ConfusionOptions } from './confusion';
-export { comparisonBars, ComparisonOptions } from './comparison';
+export { comparisonBars, comparisonDots, ComparisonOptions } from './comparison';
 export { histogram, HistogramOptions } from './histogram';
 export { lrRangeTestChart } from './lr_finder';
 export { lineChart, LineChartOptions } from './line_chart';
