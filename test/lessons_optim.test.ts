@@ -12,7 +12,7 @@ describe('lessons 05 and 10: their checks can fail', function () {
 
   const offCentre = dh.landscapes.quadratic({ scales: [1, 25], center: [3, 2] });
   const endOf = async (optimizer: dh.optim.GradientTransformation) =>
-    (await dh.descend({ f: offCentre, start: [0, 0], optimizer, steps: 1000 })).trajectory().at(-1)!;
+    (await dh.descend({ f: offCentre, start: [0, 0], optimizer, steps: 800 })).trajectory().at(-1)!;
   const box = [2.5, 2]; // the optimum (3, 2) clipped to ±1/λ with λ = 0.4
 
   it("05: 'AdamW ends at the optimum clipped to the box ±1/λ' holds for AdamW and fails for coupled decay (Adam + L2)", async () => {
