@@ -20,7 +20,7 @@ const DIR = path.join(ROOT, 'notebooks');
 const LIGHTER: Record<string, Record<string, unknown>> = {
   '08-mnist-softmax-regression.ipynb': { epochs: 2, trainSize: 20000 },
   '09-mnist-mlp-and-diagnostics.ipynb': { epochs: 1, trainSize: 20000 },
-  '10-write-your-own-optimizer.ipynb': { mnistSize: 10000, mnistEpochs: 1 },
+  '10-write-your-own-optimizer.ipynb': { mnistSize: 4000, mnistEpochs: 1 },
 };
 
 /** Lessons also run on WebGPU in CI (the others work there too, but software WebGPU is slow). */

@@ -39,3 +39,33 @@ export function comparisonBars(rows: ComparisonRow[] | Record<string, number>, o
     warnings,
   );
 }
+
+/**
+ * Each contender's values over several seeds as dots, with their mean as a dash: the
+ * spread shows whether a gap between contenders is larger than the noise. The y axis
+ * starts at 0 (or pass logY), so differences are not magnified by a truncated axis.
+ */
+export function comparisonDots(values: Record<string, number[]>, options: ComparisonOptions = {}): Figure {
+  const where = 'plot.comparisonDots';
+  const entries = Object.entries(values ?? {});
+  if (entries.length === 0) throw new DownhillError(`${where}: nothing to compare.`, 'pass { name: [value per seed] }.');
+  const empty = entries.filter(([, v]) => !Array.isArray(v) || !v.some(Number.isFinite));
+  if (empty.length) throw new DownhillError(`${where}: ${empty.map(([n]) => `'${n}'`).join(', ')} has no finite value.`, 'pass at least one finite number per contender.');
+  const data = entries.flatMap(([name, v], i) => {
+    const finite = v.filter(Number.isFinite);
+    const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+    return [
+      { type: 'scatter', mode: 'markers', name, x: finite.map(() => name), y: finite, marker: { color: color(i), size: 9, opacity: 0.8 }, showlegend: false },
+      {
+        type: 'scatter', mode: 'markers+text', name: `${name}: mean`, x: [name], y: [mean], text: [mean.toPrecision(3)], textposition: 'middle right',
+        marker: { color: color(i), symbol: 'line-ew-open', size: 28, line: { width: 3, color: color(i) } }, showlegend: false, cliponaxis: false,
+      },
+    ];
+  });
+  const metric = options.metric ?? 'value';
+  return makeFigure(
+    data,
+    { title: { text: `${metric}: each seed (dots) and the mean (dash)` }, xaxis: axis(''), yaxis: axis(metric, options.logY ? { type: 'log' } : { rangemode: 'tozero' }), showlegend: false },
+    options,
+  );
+}

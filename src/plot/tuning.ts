@@ -59,3 +59,51 @@ export function tuningCurves(result: BenchmarkResult, options: TuningCurvesOptio
     warnings,
   );
 }
+
+/** One contender's sweep: the values tried and the score of each (lower is better; not finite = failed). */
+export interface SweepCurve {
+  values: number[];
+  scores: number[];
+}
+
+export interface SweepCurvesOptions extends FigureOptions {
+  /** What was swept, on a log x axis (default 'learning rate'). */
+  hyperparameter?: string;
+  /** What the score is, on a log y axis (default 'final loss'). */
+  score?: string;
+}
+
+/**
+ * A sweep a notebook ran itself (e.g. on a landscape, in plain numbers): the score
+ * of each contender against the swept value, its best value circled, failed values
+ * (a score that is not finite: the run diverged) left as gaps and named in a warning.
+ */
+export function sweepCurves(curves: Record<string, SweepCurve>, options: SweepCurvesOptions = {}): Figure {
+  const where = 'plot.sweepCurves';
+  const entries = Object.entries(curves ?? {});
+  if (entries.length === 0) throw new DownhillError(`${where}: no sweeps given.`, 'pass { name: { values: [...], scores: [...] } }.');
+  const failed: string[] = [];
+  const data = entries.flatMap(([name, { values, scores }], i) => {
+    if (!Array.isArray(values) || !Array.isArray(scores) || values.length === 0 || values.length !== scores.length) {
+      throw new DownhillError(`${where}: '${name}' needs as many scores as values (got ${values?.length} values, ${scores?.length} scores).`, 'give one score per value tried.');
+    }
+    const shown = scores.map((s) => (Number.isFinite(s) && s > 0 ? s : null));
+    if (shown.some((s) => s === null)) failed.push(name);
+    const best = scores.reduce((b, s, k) => (Number.isFinite(s) && (b < 0 || s < scores[b]) ? k : b), -1);
+    return [
+      { type: 'scatter', mode: 'lines+markers', name, x: values, y: shown, line: { color: color(i), width: 2 }, marker: { color: color(i) } },
+      {
+        type: 'scatter', mode: 'markers', name: `${name}: best`, showlegend: false, x: best < 0 ? [] : [values[best]], y: best < 0 ? [] : [shown[best]],
+        marker: { symbol: 'circle-open', size: 16, color: color(i), line: { width: 2 } },
+      },
+    ];
+  });
+  const h = options.hyperparameter ?? 'learning rate';
+  const score = options.score ?? 'final loss';
+  return makeFigure(
+    data,
+    { title: { text: `${score} against ${h} (best circled)` }, xaxis: axis(h, { type: 'log' }), yaxis: axis(score, { type: 'log', exponentformat: 'power' }) },
+    options,
+    failed.length ? [`${failed.join(', ')}: diverged at some values, left as gaps`] : [],
+  );
+}

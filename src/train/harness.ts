@@ -73,7 +73,7 @@ export interface TrialResult extends Trial {
   history: History;
 }
 
-export interface BenchmarkRow {
+export type BenchmarkRow = {
   optimizer: string;
   /** The chosen configuration, e.g. "lr=0.01". */
   best: string;
@@ -88,7 +88,7 @@ export interface BenchmarkRow {
   /** Runs made for this optimizer (budget × seeds), and how many diverged. */
   runs: number;
   diverged: number;
-}
+};
 
 export interface BenchmarkResult {
   table: BenchmarkRow[];
