@@ -194,6 +194,15 @@ describe('plot.dial: an explorable with every position precomputed', () => {
     assert.deepEqual(fig.frames!.map((f) => (f.layout?.title as { text: string }).text), ['slope 1', 'slope 2', 'slope 3'], 'a title that changes follows the dial');
   });
 
+  it('every stop has as many annotations (the extra ones hidden), so none of a busier stop stays behind', () => {
+    const arrows = (n: number): dh.plot.Figure => ({ ...line(n), layout: { annotations: Array.from({ length: n }, (_, i) => ({ x: i, y: 0, text: `${i}` })) } });
+    const fig = dh.plot.dial([1, 3], arrows, { label: 'arrows', active: 0 });
+    const drawn = (layout: dh.plot.Layout | undefined) => (layout!.annotations as { visible: boolean }[]).map((a) => a.visible);
+    assert.deepEqual(drawn(fig.layout), [true, false, false]);
+    assert.deepEqual(drawn(fig.frames![0].layout), [true, false, false]);
+    assert.deepEqual(drawn(fig.frames![1].layout), [true, true, true]);
+  });
+
   it('its still image (what a PNG shows) is the active stop, not the last', () => {
     const still = dh.plot.finalFrameState(dh.plot.dial([1, 2, 3], line, { label: 'slope', active: 0 }));
     assert.equal(still.frames, undefined);

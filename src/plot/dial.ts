@@ -51,13 +51,23 @@ export function dial(values: readonly number[], figureFor: (value: number) => Fi
   const redraw = layoutKeys.length > 0;
   const names = values.map(format);
   if (new Set(names).size !== names.length) throw new DownhillError(`${where}: two stops are written the same (${names.join(', ')}).`, 'pass distinct values, or a format that tells them apart.');
+  // Plotly keeps what a stop's layout does not replace: annotations and shapes of a stop
+  // with more of them would stay behind, so every stop gets as many (the extra ones hidden).
+  const longest = (k: string) => Math.max(...figures.map((f) => (Array.isArray(f.layout[k]) ? (f.layout[k] as unknown[]).length : 0)));
+  const padded = (f: Figure, k: string) => {
+    const value = f.layout[k];
+    if (!['annotations', 'shapes', 'images'].includes(k)) return value;
+    const items = Array.isArray(value) ? value : [];
+    // Plotly merges a stop's items into the drawn ones, so a real item says it is visible.
+    return [...items.map((item) => ({ visible: true, ...(item as object) })), ...Array.from({ length: longest(k) - items.length }, () => ({ visible: false }))];
+  };
   const frames: Frame[] = figures.map((f, i) => ({
     name: names[i],
     data: changing.map((t) => f.data[t]),
     traces: changing,
-    ...(redraw ? { layout: Object.fromEntries(layoutKeys.map((k) => [k, f.layout[k]])) } : {}),
+    ...(redraw ? { layout: Object.fromEntries(layoutKeys.map((k) => [k, padded(f, k)])) } : {}),
   }));
-  const base = figures[active];
+  const base = { ...figures[active], layout: { ...figures[active].layout, ...Object.fromEntries(layoutKeys.map((k) => [k, padded(figures[active], k)])) } };
   const margin = (base.layout.margin as Layout | undefined) ?? {};
   const height = base.layout.height === undefined ? undefined : Number(base.layout.height) + SLIDER_ROOM;
   const layout = mergeDeep(base.layout, {
