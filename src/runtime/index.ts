@@ -2,3 +2,4 @@ export { init, ensure, info, describe, RuntimeInfo, BackendStatus, InitOptions, 
 export { BACKEND_NAMES, BackendName } from './backends';
 export { doctor, formatDoctor, DoctorOptions } from './doctor';
 export { CALIBRATION_STEP } from './calibration';
+export { useNativeMatMul } from './wasm_matmul';

@@ -58,7 +58,7 @@ export function speedUpMatMul(): string {
     : `matMul: XNNPACK inside WASM; the faster native OpenBLAS matMul is not in use: ${native.reason} (fix: ${native.fix})`;
 }
 
-/** Whether matMul on WASM uses the native addon when it is built (tests and the benchmark compare both). */
+/** Whether matMul on WASM uses the native addon when it is built (lesson 11, the tests and the benchmark compare both); returns whether the addon is built. */
 export function useNativeMatMul(on: boolean): boolean {
   useNative = on;
   return !!nativeBlas().addon;
