@@ -13,4 +13,12 @@ if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lo
   console.log('labextension: installing its build tools (npm ci in labextension/)');
   execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: here, stdio: 'inherit' });
 }
-execFileSync(npm, ['run', '--silent', 'build'], { cwd: here, stdio: 'inherit' });
+// Rebuilt only when something it is built from is newer than what was built (webpack takes a while).
+const built = path.join(here, '..', 'dist', 'labextension', 'package.json');
+const newest = (p) => (fs.statSync(p).isDirectory() ? Math.max(0, ...fs.readdirSync(p).map((f) => newest(path.join(p, f)))) : fs.statSync(p).mtimeMs);
+const inputs = ['src', 'core', 'package.json', 'package-lock.json', 'tsconfig.json', 'webpack.config.js', installed].map((f) => path.resolve(here, f)).filter((f) => fs.existsSync(f));
+if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= Math.max(...inputs.map(newest))) {
+  console.log('labextension: up to date');
+} else {
+  execFileSync(npm, ['run', '--silent', 'build'], { cwd: here, stdio: 'inherit' });
+}

@@ -32,11 +32,17 @@ describe('data', () => {
     assert.ok(counts.every((c) => c > 5000), `every digit is common: ${counts}`);
   });
 
-  it('MNIST subsets keep the first n samples', () => {
+  it('MNIST subsets keep the first n samples, decoded exactly as the full set; a bad count is refused', async () => {
     const { train, test } = dh.data.mnist({ train: 100, test: 10 });
     assert.equal(train.size, 100);
     assert.equal(test.size, 10);
     assert.equal(train.x.length, 78400);
+    const full = dh.data.mnist();
+    assert.deepEqual(train.x, full.train.x.subarray(0, 78400));
+    assert.deepEqual(test.y, full.test.y.subarray(0, 10));
+    assert.ok(train.x.every((v) => v === Math.fround(Math.round(v * 255) / 255)), 'every pixel is a byte / 255 as a float32');
+    await expectDownhillError(() => dh.data.mnist({ train: 0 }), /train must be a whole number of images/);
+    await expectDownhillError(() => dh.data.mnist({ test: 2.5 }), /test must be a whole number of images/);
   });
 
   it('dataset() accepts arrays, nested arrays, typed arrays and tensors', () => {

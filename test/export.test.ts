@@ -88,6 +88,13 @@ describe('gallery: pages share one plotly.js and KaTeX; animations play', functi
       'md:# Races\nThe loss $J(w) = (w - 2)^2$ and a landscape.',
       "import * as dh from 'downhill';\nconst f = dh.landscapes.rosenbrock();\nconst runs = {\n  sgd: await dh.descend({ f, start: f.start, optimizer: dh.optim.sgd({ lr: 0.001, momentum: 0.9 }), steps: 150 }),\n  adam: await dh.descend({ f, start: f.start, optimizer: dh.optim.adam({ lr: 0.05 }), steps: 150 }),\n};\nawait dh.show(dh.plot.animatedContour(f, runs, { frames: 40 }));",
       "const X = [1, 2, 3, 4], Y = [3, 5, 7, 9];\nconst h = await dh.fit({ model: dh.models.linear(), loss: dh.losses.mse, data: { x: X, y: Y }, optimizer: dh.optim.sgd({ lr: 0.01 }), batchSize: 1, epochs: 30 });\nawait dh.show(dh.plot.regression({ x: X, y: Y }, h, { animate: true, frames: 20 }));",
+
+      // An explorable, a sentence carrying a computed number, and an exercise.
+      "const curve = dh.landscapes.parabola();\nconst lrs = [0.1, 0.5, 0.95];\nconst descents = new Map();\nfor (const lr of lrs) descents.set(lr, await dh.descend({ f: curve, start: 5, optimizer: dh.optim.sgd({ lr }), steps: 12 }));\nawait dh.show(dh.plot.dial(lrs, (lr) => dh.plot.descent1d(curve, descents.get(lr)), { label: 'learning rate', active: 0 }));",
+      "dh.markdown(`With lr 0.1 the last $w$ is **${descents.get(0.1).trajectory().at(-1)[0].toFixed(3)}**.`);",
+      'md:**Exercise.** The gradient of $(w - 2)^2$ at $w = 5$.',
+      '// Exercise: the gradient at w\nfunction gradientAt(w: number): number {\n  // BEGIN SOLUTION\n  return 2 * (w - 2);\n  // END SOLUTION\n}',
+      "dh.check.close('the gradient at 5', gradientAt(5), 6);",
     ]);
     const made = await cli(['gallery', file, '--output', out], { timeoutMs: 600000 });
     assert.equal(made.code, 0, made.stderr + made.stdout);
@@ -146,6 +153,44 @@ describe('gallery: pages share one plotly.js and KaTeX; animations play', functi
       assert.notDeepEqual(end.legend, start.legend, 'the legend follows the line');
       assert.notEqual(end.title, start.title, 'the title follows the step');
       assert.deepEqual(outside, [], 'nothing loaded from outside the gallery folder');
+      assert.deepEqual(errors, []);
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it('a dial swaps precomputed paths offline; computed prose is rendered; an exercise hides its solution until asked', async () => {
+    const tab = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    const errors: string[] = [];
+    tab.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      tab.setDefaultTimeout(180000);
+      await tab.goto(`file://${page}`);
+      await tab.waitForFunction(() => Array.from(document.querySelectorAll('.downhill-figure')).every((d) => d.querySelector('.main-svg')), undefined, { timeout: 60000 });
+      const lastX = () =>
+        tab.evaluate(() => {
+          const gd = document.querySelectorAll('.downhill-figure')[2] as unknown as { _fullData: { x?: number[]; mode?: string }[] };
+          const paths = gd._fullData.filter((t) => Array.isArray(t.x) && t.x.length === 13);
+          return paths.map((t) => t.x!.at(-1)!);
+        });
+      const atFirst = await lastX();
+      assert.ok(atFirst.length > 0, 'the path of 13 points is drawn');
+      assert.match((await drawnText(tab, 2)).slider, /learning rate: 0\.1$/);
+      await dragSlider(tab, 1, 2);
+      assert.match((await drawnText(tab, 2)).slider, /learning rate: 0\.95$/, 'the dial moved to its last stop');
+      const atLast = await lastX();
+      assert.notDeepEqual(atLast, atFirst, 'the drawn path changed with the dial');
+      await tab.locator('.downhill-figure').nth(2).screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'gallery-dial-last-stop.png') });
+      const prose = await tab.locator('.output.display.markdown').first().innerText();
+      assert.match(prose, /With lr 0\.1 the last[\s\S]*is 2\.\d{3}\./, `the markdown output is rendered with its number: ${prose}`);
+      assert.ok(!prose.includes('**'), 'markdown, not text');
+      assert.ok((await tab.locator('.output.display.markdown .katex').count()) > 0, 'math inside computed prose');
+      const exercise = tab.locator('.exercise').first();
+      assert.match(await exercise.locator('pre.source').first().innerText(), /your answer here/);
+      assert.ok(!(await exercise.locator('details.solution').evaluate((d) => (d as HTMLDetailsElement).open)), 'the solution starts hidden');
+      assert.ok(!(await exercise.locator('details.solution pre').isVisible()), 'the answer is not visible');
+      await exercise.locator('summary').click();
+      assert.match(await exercise.locator('details.solution pre').innerText(), /return 2 \* \(w - 2\)/, 'the solution shows on request');
       assert.deepEqual(errors, []);
     } finally {
       await tab.close();

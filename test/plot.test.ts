@@ -170,6 +170,53 @@ describe('plot: figure builders', function () {
   });
 });
 
+describe('plot.dial: an explorable with every position precomputed', () => {
+  const line = (slope: number): dh.plot.Figure => ({
+    data: [{ type: 'scatter', name: 'fixed', x: [0, 1], y: [0, 0] }, { type: 'scatter', name: 'moving', x: [0, 1], y: [0, slope] }],
+    layout: { title: { text: `slope ${slope}` } },
+  });
+
+  it('stores the unchanging traces once and one frame per stop with only the traces that change; opens at the active stop', () => {
+    const fig = dh.plot.dial([1, 2, 3], line, { label: 'slope', active: 1 });
+    assert.deepEqual(fig.frames!.map((f) => f.name), ['1', '2', '3']);
+    assert.ok(fig.frames!.every((f) => f.traces!.length === 1 && f.traces![0] === 1), 'only the moving trace is in the frames');
+    assert.deepEqual(fig.frames!.map((f) => (f.data[0].y as number[])[1]), [1, 2, 3]);
+    assert.deepEqual((fig.data[1].y as number[])[1], 2, 'the figure opens at the active stop');
+    const slider = (fig.layout.sliders as { active: number; steps: { label: string }[] }[])[0];
+    assert.equal(slider.active, 1);
+    assert.deepEqual(slider.steps.map((s) => s.label), ['1', '2', '3']);
+    assert.deepEqual(fig.frames!.map((f) => (f.layout?.title as { text: string }).text), ['slope 1', 'slope 2', 'slope 3'], 'a title that changes follows the dial');
+  });
+
+  it('its still image (what a PNG shows) is the active stop, not the last', () => {
+    const still = dh.plot.finalFrameState(dh.plot.dial([1, 2, 3], line, { label: 'slope', active: 0 }));
+    assert.equal(still.frames, undefined);
+    assert.equal((still.data[1].y as number[])[1], 1);
+  });
+
+  it('refuses what cannot be a dial, saying why', async () => {
+    await expectDownhillError(() => dh.plot.dial([1], line, { label: 'slope' }), /2 to 40 finite values/);
+    await expectDownhillError(() => dh.plot.dial([1, 2], line, { label: 'slope', active: 2 }), /active must be the index of a stop/);
+    await expectDownhillError(() => dh.plot.dial([1, 2], (v) => (v === 1 ? line(v) : { data: [], layout: {} }), { label: 'slope' }), /has 0 traces, the one for 1 has 2/);
+    await expectDownhillError(() => dh.plot.dial([1, 1.00001], line, { label: 'slope', format: (v) => v.toFixed(1) }), /two stops are written the same/);
+  });
+});
+
+describe('markdown: prose that carries computed numbers', () => {
+  it('outside a notebook prints the text; empty text is refused', async () => {
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => printed.push(s);
+    try {
+      dh.markdown('the loss fell to **0.125**');
+    } finally {
+      console.log = log;
+    }
+    assert.deepEqual(printed, ['the loss fell to **0.125**']);
+    await expectDownhillError(() => dh.markdown('  '), /no text to show/);
+  });
+});
+
 describe('plot: every figure kind renders in headless Chromium', function () {
   this.timeout(120000);
   let browser: Browser;

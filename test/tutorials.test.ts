@@ -8,6 +8,7 @@ import { Notebook, joined, readNotebook, tagsOf } from '../src/notebook/nbformat
 import { RunResult, describeFailure, executeNotebook } from '../src/notebook/runner';
 import { openPage, startBrowser } from './helpers/browser';
 import { ROOT } from './helpers/notebooks';
+import { BEGIN_SOLUTION, END_SOLUTION, checkAssignment, roleOf } from '../src/coursework/authoring';
 
 const DIR = path.join(ROOT, 'notebooks');
 
@@ -53,6 +54,21 @@ describe('the tutorials', function () {
     }
   });
 
+  it('each lesson has an exercise in the coursework format: a solution hidden in Jupyter, checks tagged tests, accepted by `downhill assign`', () => {
+    for (const file of files) {
+      const nb = readNotebook(path.join(DIR, file));
+      const solutions = nb.cells.filter((c) => roleOf(c) === 'solution');
+      assert.ok(solutions.length >= 1, `${file} has no exercise (a code cell with ${BEGIN_SOLUTION} … ${END_SOLUTION})`);
+      for (const cell of solutions) {
+        const hidden = (cell.metadata?.jupyter as { source_hidden?: boolean } | undefined)?.source_hidden;
+        assert.equal(hidden, true, `${file}: an exercise's solution cell is not collapsed in Jupyter (metadata.jupyter.source_hidden)`);
+        const after = nb.cells.slice(nb.cells.indexOf(cell) + 1).find((c) => c.cell_type === 'code');
+        assert.ok(after && roleOf(after) === 'tests', `${file}: the cell after an exercise's solution is not tagged 'tests'`);
+      }
+      assert.doesNotThrow(() => checkAssignment(readNotebook(path.join(DIR, file)), file), `${file} is not a valid assignment`);
+    }
+  });
+
   it('every lesson runs top to bottom with the downhill kernel and all its checks pass', async () => {
     await pool(files, 2, async (file) => {
       const nb = readNotebook(path.join(DIR, file));
@@ -61,6 +77,11 @@ describe('the tutorials', function () {
     });
     const failures = [...results.entries()].flatMap(([file, r]) => r.failures.map((f) => describeFailure(file, f)));
     assert.deepEqual(failures, []);
+    for (const [file, r] of results) {
+      const banner = runtimeBanner(r.notebook).trim();
+      assert.match(banner, /^downhill runtime: \S+ on the (CPU|GPU), /, `${file}: the first output is the runtime's line`);
+      assert.equal(banner.split('\n').length, 1, `${file}: the runtime banner is one line (details on demand), got:\n${banner}`);
+    }
     for (const [file, r] of results) {
       const last = r.notebook.cells.filter((c) => c.cell_type === 'code').at(-1)!;
       const printed = last.cell_type === 'code' ? last.outputs.map((o) => (o.output_type === 'stream' ? joined(o.text) : '')).join('') : '';
@@ -75,9 +96,7 @@ describe('the tutorials', function () {
       const nb = readNotebook(path.join(DIR, file));
       const result = await executeNotebook(nb, { cwd: DIR, parameters: LIGHTER[file], label: `${file} on webgpu`, timeoutSeconds: 600, env: { DOWNHILL_BACKEND: 'webgpu' } });
       failures.push(...result.failures.map((f) => describeFailure(file, f)));
-      const first = result.notebook.cells.find((c) => c.cell_type === 'code')!;
-      const printed = first.cell_type === 'code' ? first.outputs.map((o) => (o.output_type === 'stream' ? joined(o.text) : '')).join('') : '';
-      assert.match(printed, /downhill runtime: webgpu on the (CPU|GPU)/, `${file} did not run on webgpu`);
+      assert.match(runtimeBanner(result.notebook), /downhill runtime: webgpu on the (CPU|GPU)/, `${file} did not run on webgpu`);
     });
     assert.deepEqual(failures, []);
   });
@@ -108,6 +127,13 @@ describe('the tutorials', function () {
     });
   });
 });
+
+/** What the first cell showed: the runtime's one-line banner (printed, or its plain-text form). */
+function runtimeBanner(nb: Notebook): string {
+  const first = nb.cells.find((c) => c.cell_type === 'code')!;
+  if (first.cell_type !== 'code') return '';
+  return first.outputs.map((o) => (o.output_type === 'stream' ? joined(o.text) : o.output_type === 'display_data' ? joined(o.data['text/plain'] as string | string[]) : '')).join('');
+}
 
 function countFigures(nb: Notebook): number {
   return nb.cells.reduce((n, c) => n + (c.cell_type === 'code' ? c.outputs.filter((o) => o.output_type === 'display_data' && 'application/vnd.plotly.v1+json' in o.data).length : 0), 0);

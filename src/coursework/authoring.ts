@@ -1,6 +1,9 @@
 import { createHash } from 'crypto';
 import { DownhillError } from '../errors';
 import { Cell, Notebook, joined, tagsOf } from '../notebook/nbformat';
+import { BEGIN_SOLUTION, END_SOLUTION, hasSolution, stubSolutions } from '../notebook/solutions';
+
+export { BEGIN_SOLUTION, END_SOLUTION, stubSolutions };
 
 /**
  * The authoring conventions of an assignment notebook:
@@ -10,8 +13,6 @@ import { Cell, Notebook, joined, tagsOf } from '../notebook/nbformat';
  *   never see;
  * - a test cell is worth `metadata.downhill.points` points (default 1).
  */
-export const BEGIN_SOLUTION = '// BEGIN SOLUTION';
-export const END_SOLUTION = '// END SOLUTION';
 export const TESTS = 'tests';
 export const HIDDEN_TESTS = 'hidden-tests';
 
@@ -21,7 +22,7 @@ export function roleOf(cell: Cell): CellRole {
   const tags = tagsOf(cell);
   if (cell.cell_type === 'code' && tags.includes(HIDDEN_TESTS)) return 'hidden-tests';
   if (cell.cell_type === 'code' && tags.includes(TESTS)) return 'tests';
-  if (cell.cell_type === 'code' && joined(cell.source).split('\n').some((l) => l.trim() === BEGIN_SOLUTION)) return 'solution';
+  if (cell.cell_type === 'code' && hasSolution(joined(cell.source))) return 'solution';
   return 'other';
 }
 
@@ -43,29 +44,6 @@ export function pointsOf(cell: Cell, where: string): number {
 export function testName(cell: Cell, index: number): string {
   const first = joined(cell.source).split('\n').find((l) => l.trim().startsWith('//'));
   return first ? first.trim().replace(/^\/\/\s*/, '') : `test cell ${index + 1}`;
-}
-
-/** Replaces each solution region by a stub that compiles and throws when run; unbalanced markers are errors. */
-export function stubSolutions(source: string, where: string): string {
-  const out: string[] = [];
-  let inside = false;
-  let begin = 0;
-  const lines = source.split('\n');
-  lines.forEach((line, i) => {
-    const marker = line.trim();
-    if (marker === BEGIN_SOLUTION) {
-      if (inside) throw new DownhillError(`${where}: line ${i + 1} opens a solution inside another (opened on line ${begin + 1}).`, `close the first with ${END_SOLUTION}.`);
-      inside = true;
-      begin = i;
-      const indent = line.slice(0, line.indexOf('/'));
-      out.push(`${indent}throw new Error('not implemented yet: write your solution here (replace this line)');`);
-    } else if (marker === END_SOLUTION) {
-      if (!inside) throw new DownhillError(`${where}: line ${i + 1} closes a solution that was never opened.`, `put ${BEGIN_SOLUTION} before it.`);
-      inside = false;
-    } else if (!inside) out.push(line);
-  });
-  if (inside) throw new DownhillError(`${where}: the solution opened on line ${begin + 1} is never closed.`, `end it with a line ${END_SOLUTION}.`);
-  return out.join('\n');
 }
 
 /** A stable fingerprint of a cell's source (line endings and trailing spaces ignored). */

@@ -3,6 +3,8 @@ export { toHTML, figureFragment } from './html';
 export { toPNG, closeBrowser, PngOptions } from './png';
 export { liveLoss, LiveLossOptions } from './live';
 export { table, tableText, tableHTML } from './table';
+export { markdown } from './markdown';
+export { showRuntime } from './runtime_banner';
 export { inNotebook, clearOutput } from './kernel';
 export { chromiumPath } from './browser';
 export { progressBar, ProgressBarOptions } from './progress';

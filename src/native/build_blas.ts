@@ -45,7 +45,11 @@ function build(): BuildStatus {
   if (!headers) return { built: false, reason: "Node's C headers (node_api.h) were not found next to node", fix: 'install the headers of your Node (e.g. the nodejs package that ships include/node), then npm run build' };
   const compiler = process.env.CC || 'cc';
   fs.mkdirSync(path.dirname(ADDON_PATH), { recursive: true });
-  fs.writeFileSync(path.join(path.dirname(ADDON_PATH), 'fused_update_kernels.inc'), fusedUpdatesSource(elementwiseUpdates()));
+  const kernels = path.join(path.dirname(ADDON_PATH), 'fused_update_kernels.inc');
+  const source = fusedUpdatesSource(elementwiseUpdates());
+  if (!fs.existsSync(kernels) || fs.readFileSync(kernels, 'utf8') !== source) fs.writeFileSync(kernels, source);
+  const previous = upToDate([...SOURCES, kernels]);
+  if (previous) return previous;
   // -O3 vectorises the update loops (SSE2, which every x86-64 has; no -march=native: the addon may run elsewhere).
   // -fno-math-errno (sqrtf sets no errno) and -fno-trapping-math (no FP exception flags) let it, without changing a value.
   const args = ['-O3', '-fno-math-errno', '-fno-trapping-math', '-shared', '-fPIC', '-Wall', `-I${headers}`, `-I${path.dirname(ADDON_PATH)}`, ...SOURCES, '-lopenblas', '-lm', '-o', ADDON_PATH];
@@ -56,6 +60,18 @@ function build(): BuildStatus {
     return { built: false, reason: `the native matMul did not compile: ${first.trim()}`, fix: FIX };
   }
   return { built: true, compiler, headers };
+}
+
+/** The last build's status, when it built the addon after every input last changed (and with this compiler). */
+function upToDate(inputs: string[]): BuildStatus | undefined {
+  try {
+    const last = JSON.parse(fs.readFileSync(BUILD_STATUS_PATH, 'utf8')) as BuildStatus;
+    const built = fs.statSync(ADDON_PATH).mtimeMs;
+    const fresh = last.built && last.compiler === (process.env.CC || 'cc') && inputs.every((f) => fs.statSync(f).mtimeMs <= built);
+    return fresh ? last : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const status = build();

@@ -8,6 +8,7 @@ import { PLOTLY_LOADER } from '../display/show';
 import { Figure } from '../plot/figure';
 import { renderMarkdown } from './markdown';
 import { Cell, Notebook, Output, joined } from './nbformat';
+import { hasSolution, stubSolutions } from './solutions';
 import { PageAssets, assetTags, writeSharedAssets } from './page_assets';
 
 hljs.registerLanguage('typescript', typescript);
@@ -53,12 +54,16 @@ function renderCell(cell: Cell, language: string): string {
   const source = joined(cell.source);
   if (cell.cell_type === 'markdown') return `<section class="cell markdown">${renderMarkdown(source)}</section>`;
   if (cell.cell_type === 'raw') return `<section class="cell raw"><pre>${escapeHTML(source)}</pre></section>`;
-  const code = hljs.getLanguage(language) ? hljs.highlight(source, { language }).value : escapeHTML(source);
+  const highlighted = (code: string) => `<pre class="source"><code class="hljs language-${language}">${hljs.getLanguage(language) ? hljs.highlight(code, { language }).value : escapeHTML(code)}</code></pre>`;
   const count = cell.execution_count ?? ' ';
   const outputs = cell.outputs.map((o) => renderOutput(o).html).filter(Boolean).join('\n');
+  // An exercise: the page shows the cell as students get it, the answer one click away.
+  const input = hasSolution(source)
+    ? `<div class="exercise">${highlighted(stubSolutions(source, 'an exercise cell', (indent) => `${indent}// … your answer here`))}<details class="solution"><summary>Show the solution</summary>${highlighted(source)}</details></div>`
+    : highlighted(source);
   return [
     `<section class="cell code">`,
-    `<div class="input"><span class="prompt">In [${count}]:</span><pre class="source"><code class="hljs language-${language}">${code}</code></pre></div>`,
+    `<div class="input"><span class="prompt">In [${count}]:</span>${input}</div>`,
     outputs ? `<div class="outputs">${outputs}</div>` : '',
     `</section>`,
   ].join('\n');
@@ -80,6 +85,7 @@ pre.output { margin: 6px 0; padding: 4px 2px; font: 12.5px/1.45 ui-monospace, Me
 pre.stderr { background: #fff5f5; color: #8a1c1c; padding: 6px 8px; border-radius: 4px; }
 pre.error { background: #fde8e8; color: #8a1c1c; padding: 6px 8px; border-radius: 4px; }
 .output.display { margin: 8px 0; overflow-x: auto; }
+.exercise { flex: 1; min-width: 0; } details.solution { margin-top: 6px; } details.solution summary { cursor: pointer; color: #5561a8; font-size: 14px; }
 .hljs-keyword, .hljs-built_in { color: #cf222e; } .hljs-string { color: #0a3069; } .hljs-number, .hljs-literal { color: #0550ae; }
 .hljs-comment { color: #6e7781; font-style: italic; } .hljs-title, .hljs-title.function_ { color: #8250df; } .hljs-type, .hljs-attr { color: #953800; }
 `;

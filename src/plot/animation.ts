@@ -66,10 +66,16 @@ export function playControls(
 /**
  * An animated figure as it stands after its last frame (frames applied to the traces
  * they name, the slider at its end), without the frames: what a still image shows.
+ * A dial (a slider without a play button) stands at the stop it opens at.
  * A figure without frames is returned as it is.
  */
 export function finalFrameState(fig: Figure): Figure {
   if (!fig.frames?.length) return fig;
+  if (Array.isArray(fig.layout.sliders) && !fig.layout.updatemenus) {
+    // A dial (plot.dial): no play button, and its data is the stop it opens at.
+    const { frames: _frames, ...still } = fig;
+    return still;
+  }
   const data = fig.data.map((t) => ({ ...t }));
   let layout = fig.layout;
   for (const frame of fig.frames) {

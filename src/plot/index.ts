@@ -13,4 +13,5 @@ export { lrRangeTestChart } from './lr_finder';
 export { lineChart, LineChartOptions } from './line_chart';
 export { Runs } from './runs';
 export { finalFrameState } from './animation';
+export { dial, DialOptions } from './dial';
 export { tuningCurves, TuningCurvesOptions } from './tuning';

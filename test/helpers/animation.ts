@@ -43,6 +43,7 @@ export async function playToEnd(page: Page, nth: FigureIndex = 0): Promise<void>
 /** Drags the nth figure's slider grip to `fraction` of its rail, and waits for the frame to be drawn. */
 export async function dragSlider(page: Page, fraction: number, nth: FigureIndex = 0): Promise<void> {
   const figure = page.locator('.downhill-figure').nth(nth);
+  await figure.scrollIntoViewIfNeeded();
   const rail = (await figure.locator('.slider-rail-rect').boundingBox())!;
   const grip = (await figure.locator('.slider-grip-rect').boundingBox())!;
   await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
