@@ -2,8 +2,9 @@ import { strict as assert } from 'assert';
 import * as path from 'path';
 import { readNotebook } from '../src/notebook/nbformat';
 import { executeNotebook } from '../src/notebook/runner';
-import { centredAverage } from '../src/train/lr_range_test';
+import { centredAverage } from '../src/train/centred_average';
 import { ROOT } from './helpers/notebooks';
+import * as dh from '../src';
 
 const DIR = path.join(ROOT, 'notebooks');
 
@@ -23,6 +24,17 @@ describe('lessons 3, 4, 6: their claims can fail', function () {
     assert.ok(running[40] - line[40] > 5, `running average ${running[40]} against ${line[40]}`);
     // The window shrinks at the ends: the first value averages values[0..window].
     assert.equal(centredAverage([1, 2, 3, 10], 1)[0], 1.5);
+  });
+
+  it('plot.lossCurve with smooth draws each run raw (faint) and as its centred average, which turns where the raw values turn', () => {
+    const losses = [5, 4, 3, 2, 1, 2, 3, 4, 5];
+    const history = dh.History.fromTrajectory('v', losses.map((l) => [l]), losses);
+    const fig = dh.plot.lossCurve({ v: history }, { smooth: 1 });
+    assert.equal(fig.data.length, 2);
+    assert.equal(fig.data[0].showlegend, false);
+    const averaged = fig.data[1].y as number[];
+    assert.equal(averaged.indexOf(Math.min(...averaged)), losses.indexOf(1));
+    assert.throws(() => dh.plot.lossCurve({ v: history }, { smooth: 0.5 }), /smooth/);
   });
 
   it('lesson 6 with a learning rate ten times smaller: its check that clipping by norm converges fails', async () => {

@@ -10,6 +10,7 @@ import { GradientTransformation } from '../optim/transformation';
 import { Schedule } from '../schedules/schedule';
 import { ensure } from '../runtime/runtime';
 import { checkInRange, checkInteger, checkOptions, checkPositive } from '../validate';
+import { centredAverage } from './centred_average';
 import { History } from './history';
 import { runLoop } from './loop';
 import { LrSuggestions, lrSuggestions } from './lr_suggestions';
@@ -124,17 +125,6 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
   }
   const centred = centredAverage(losses, window);
   return { lrs, losses, smoothed, centred, ...suggest(lrs, centred), suggestions: lrSuggestions(lrs, smoothed, steps), history };
-}
-
-/** The mean of values[i − window .. i + window] (the window shrinks at both ends; non-finite values poison their neighbours). */
-export function centredAverage(values: readonly number[], window: number): number[] {
-  return values.map((_, i) => {
-    const from = Math.max(0, i - window);
-    const to = Math.min(values.length - 1, i + window);
-    let sum = 0;
-    for (let k = from; k <= to; k++) sum += values[k];
-    return sum / (to - from + 1);
-  });
 }
 
 /** The steepest fall of the smoothed loss against log(lr), before its minimum. */
