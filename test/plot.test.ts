@@ -277,7 +277,7 @@ describe('plot: every figure kind renders in headless Chromium', function () {
     ['comparison-bars', () => dh.plot.comparisonBars(m.comparison.table), (r) => assert.equal(r.bars, 3)],
     ['comparison-bars-gflops', () => dh.plot.comparisonBars({ cpu: 3.2, wasm: 11.8, webgpu: 240 }, { metric: 'GFLOP/s', logY: true, title: 'matMul 1024 × 1024: GFLOP/s per backend (higher is faster)' }), (r) => assert.equal(r.bars, 3)],
     ['histogram', () => dh.plot.histogram({ w: m.softmax.params.w, b: m.softmax.params.b }), (r) => assert.ok(r.bars > 10)],
-    ['lr-range-test', () => dh.plot.lrRangeTestChart(m.rangeTest), (r) => assert.equal(r.scatter, 2)],
+    ['lr-range-test', () => dh.plot.lrRangeTestChart(m.rangeTest), (r) => assert.equal(r.scatter, 3)],
     ['gaps-warning', () => dh.plot.lineChart({ loss: [3, 2, NaN, 1, 0.5] }), (r) => assert.equal(r.scatter, 1)],
   ];
 

@@ -1,5 +1,7 @@
 import { DownhillError } from '../errors';
 import { History } from '../train/history';
+import { centredAverage } from '../train/centred_average';
+import { checkInteger } from '../validate';
 import { FigureOptions, Figure, Trace, axis, color, gapWarning, makeFigure, withGaps, withLogGaps } from './figure';
 import { Runs, namedRuns } from './runs';
 
@@ -13,6 +15,11 @@ export interface LossCurveOptions extends FigureOptions {
   logY?: boolean;
   /** A second quantity on a right-hand axis: the learning rate or the gradient norm. */
   secondary?: 'lr' | 'gradNorm';
+  /**
+   * Draw each line twice: the raw values faint, and their centred moving average over
+   * `smooth` points either side bold (no lag: both turn at the same place). Default 0: raw only.
+   */
+  smooth?: number;
 }
 
 const LABELS: Record<string, string> = {
@@ -44,6 +51,7 @@ export function lossCurve(runs: Runs, options: LossCurveOptions = {}): Figure {
   }
   const y = options.y ?? 'loss';
   const log = options.logY ?? false;
+  const smooth = checkInteger('plot.lossCurve', 'smooth', options.smooth ?? 0, 0);
   const data: Trace[] = [];
   let gaps = 0;
   let empty = 0;
@@ -54,8 +62,20 @@ export function lossCurve(runs: Runs, options: LossCurveOptions = {}): Figure {
     for (const [key, label, dash] of lines) {
       const s = series(history, x, key);
       const clean = log ? withLogGaps(s.ys) : withGaps(s.ys);
-      if (clean.values.every((v) => v === null)) empty++;
+      if (clean.values.every((v) => v === null)) empty += smooth > 0 ? 2 : 1;
       gaps += clean.gaps;
+      if (smooth > 0) {
+        data.push({
+          type: 'scatter', mode: 'lines', name: `${label} (raw)`, x: s.xs, y: clean.values, legendgroup: label, showlegend: false,
+          line: { color: color(i), dash, width: 1 }, opacity: 0.35, connectgaps: false,
+        });
+        const averaged = centredAverage(s.ys, smooth);
+        data.push({
+          type: 'scatter', mode: 'lines', name: `${label} (average of ${2 * smooth + 1})`, x: s.xs, y: (log ? withLogGaps(averaged) : withGaps(averaged)).values,
+          legendgroup: label, line: { color: color(i), dash, width: 2.5 }, connectgaps: false,
+        });
+        continue;
+      }
       data.push({
         type: 'scatter', mode: s.xs.length <= 60 ? 'lines+markers' : 'lines', name: label, x: s.xs, y: clean.values,
         line: { color: color(i), dash, width: 2 }, marker: { size: 5 }, connectgaps: false,

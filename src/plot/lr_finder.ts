@@ -2,19 +2,24 @@ import { DownhillError } from '../errors';
 import { LrRangeTestResult } from '../train/lr_range_test';
 import { Figure, FigureOptions, axis, gapWarning, makeFigure, withGaps } from './figure';
 
-/** The learning-rate range test: loss against learning rate (log axis), with the suggestion marked. */
+/**
+ * The learning-rate range test: the raw loss against learning rate (log axis), its centred
+ * average (no lag, what the suggestion reads) and the running average that decided when to stop.
+ */
 export function lrRangeTestChart(result: LrRangeTestResult, options: FigureOptions = {}): Figure {
   if (!result || !Array.isArray(result.lrs) || result.lrs.length === 0) {
     throw new DownhillError('plot.lrRangeTestChart: the result has no recorded learning rates.', 'pass what lrRangeTest() returned.');
   }
   const raw = withGaps(result.losses);
   const smooth = withGaps(result.smoothed);
-  const finite = result.smoothed.filter(Number.isFinite);
+  const centred = withGaps(result.centred);
+  const finite = result.centred.filter(Number.isFinite);
   const top = Math.min(Math.max(...finite), 4 * Math.min(...finite)) * 1.1;
   return makeFigure(
     [
-      { type: 'scatter', mode: 'lines', name: 'loss', x: result.lrs, y: raw.values, line: { color: '#bbb', width: 1 } },
-      { type: 'scatter', mode: 'lines', name: 'smoothed loss', x: result.lrs, y: smooth.values, line: { color: '#0072B2', width: 2.5 } },
+      { type: 'scatter', mode: 'lines', name: 'loss of each batch', x: result.lrs, y: raw.values, line: { color: '#999', width: 1 } },
+      { type: 'scatter', mode: 'lines', name: 'centred average', x: result.lrs, y: centred.values, line: { color: '#0072B2', width: 2.5 } },
+      { type: 'scatter', mode: 'lines', name: 'running average (lags; decides when to stop)', x: result.lrs, y: smooth.values, line: { color: '#CC79A7', width: 1.5, dash: 'dot' } },
     ],
     {
       title: { text: `Learning-rate range test: suggested lr ≈ ${result.suggestion.toPrecision(2)}` },

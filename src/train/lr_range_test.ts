@@ -10,6 +10,7 @@ import { GradientTransformation } from '../optim/transformation';
 import { Schedule } from '../schedules/schedule';
 import { ensure } from '../runtime/runtime';
 import { checkInRange, checkInteger, checkOptions, checkPositive } from '../validate';
+import { centredAverage } from './centred_average';
 import { History } from './history';
 import { runLoop } from './loop';
 import { LrSuggestions, lrSuggestions } from './lr_suggestions';
@@ -29,15 +30,23 @@ export interface LrRangeTestOptions {
   smoothing?: number;
   /** Stop once the smoothed loss exceeds this multiple of its minimum (default 4). */
   stopFactor?: number;
+  /** Half-width, in steps, of the centred moving average drawn and used for the suggestion (default steps / 20, at least 1). */
+  window?: number;
 }
 
 export interface LrRangeTestResult {
   lrs: number[];
   losses: number[];
+  /**
+   * The bias-corrected exponential moving average of the loss (what decides when to stop, and
+   * what fast.ai's suggestions read). It lags: its value at a step averages the last ~1/(1 − β) steps.
+   */
   smoothed: number[];
-  /** The learning rate where the smoothed loss falls fastest: a good starting point. */
+  /** The loss averaged over a window centred on each step, recomputed after the run: no lag. */
+  centred: number[];
+  /** The learning rate where the centred average falls fastest: a good starting point. */
   suggestion: number;
-  /** The learning rate at the lowest smoothed loss (usually too large to train with). */
+  /** The learning rate at the lowest centred average (usually too large to train with). */
   minLossLr: number;
   /** fast.ai's suggestions on the smoothed loss: valley (its default), slide, minimum, steep. */
   suggestions: LrSuggestions;
@@ -51,7 +60,7 @@ export interface LrRangeTestResult {
  */
 export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeTestResult> {
   const where = 'lrRangeTest';
-  checkOptions(where, options, ['model', 'loss', 'data', 'optimizer', 'minLr', 'maxLr', 'steps', 'batchSize', 'seed', 'smoothing', 'stopFactor']);
+  checkOptions(where, options, ['model', 'loss', 'data', 'optimizer', 'minLr', 'maxLr', 'steps', 'batchSize', 'seed', 'smoothing', 'stopFactor', 'window']);
   if (typeof options.optimizer !== 'function') {
     throw new DownhillError(`${where}: 'optimizer' must be a function from a learning rate to an optimizer.`, 'pass e.g. optimizer: (lr) => optim.sgd({ lr }).');
   }
@@ -61,6 +70,7 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
   const steps = checkInteger(where, 'steps', options.steps ?? 100, 5);
   const beta = checkInRange(where, 'smoothing', options.smoothing ?? 0.98, 0, 1);
   const stopFactor = checkPositive(where, 'stopFactor', options.stopFactor ?? 4, '4');
+  const window = checkInteger(where, 'window', options.window ?? Math.max(1, Math.round(steps / 20)), 0);
   await ensure();
 
   const data = dataset(options.data, `${where}: data`);
@@ -113,11 +123,13 @@ export async function lrRangeTest(options: LrRangeTestOptions): Promise<LrRangeT
     for (const [k, v] of Object.entries(saved)) model.params[k].assign(v);
     disposeAll(saved);
   }
-  return { lrs, losses, smoothed, ...suggest(lrs, smoothed), suggestions: lrSuggestions(lrs, smoothed, steps), history };
+  const centred = centredAverage(losses, window);
+  return { lrs, losses, smoothed, centred, ...suggest(lrs, centred), suggestions: lrSuggestions(lrs, smoothed, steps), history };
 }
 
 /** The steepest fall of the smoothed loss against log(lr), before its minimum. */
 function suggest(lrs: number[], smoothed: number[]): { suggestion: number; minLossLr: number } {
+  smoothed = smoothed.map((v) => (Number.isFinite(v) ? v : Infinity));
   let iMin = 0;
   smoothed.forEach((v, i) => {
     if (v < smoothed[iMin]) iMin = i;
