@@ -30,10 +30,13 @@ describe('lessons 8, 9, 11 (MNIST): checks that can fail', function () {
   });
 
   it('histogram draws densities by default, so layers of different sizes compare; counts on request', () => {
-    const fig = dh.plot.histogram({ big: new Array(1000).fill(0).map((_, i) => i), small: [1, 2, 3] });
-    assert.deepEqual(fig.data.map((t) => t.histnorm), ['probability density', 'probability density']);
+    const fig = dh.plot.histogram({ big: new Array(1000).fill(0).map((_, i) => i), small: [1, 2, 3] }, { bins: 10 });
+    const area = (t: dh.plot.Trace) => (t.y as number[]).reduce((a, h, k) => a + h * (t.width as number[])[k], 0);
+    fig.data.forEach((t) => assert.ok(Math.abs(area(t) - 1) < 1e-9, `${t.name} integrates to ${area(t)}`));
+    assert.deepEqual(fig.data.map((t) => (t.customdata as number[]).reduce((a, b) => a + b, 0)), [1000, 3], 'every value counted once');
+    assert.equal((fig.data[0].x as number[]).length, 10, 'ten numbers per series, not a thousand');
     assert.equal((fig.layout.yaxis as { title: { text: string } }).title.text, 'density');
-    assert.equal(dh.plot.histogram({ v: [1, 2] }, { norm: 'count' }).data[0].histnorm, undefined);
+    assert.deepEqual(dh.plot.histogram({ v: [1, 2, 2] }, { norm: 'count', bins: 2 }).data[0].y, [1, 2]);
   });
 
   it("lesson 8's ln 10 check fails for a model started with N(0, 1) weights", () => {
