@@ -82,6 +82,8 @@ main { max-width: 1080px; margin: 0 auto; padding: 24px 32px 64px; }
 .markdown { line-height: 1.55; font-size: 16px; }
 .markdown h1 { font-size: 2em; border-bottom: 1px solid #d0d7de; padding-bottom: .3em; }
 .markdown code { background: #f0f2f4; padding: .1em .35em; border-radius: 4px; font-size: 90%; }
+.markdown pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; padding: 8px 12px; overflow-x: auto; }
+.markdown pre code { background: none; padding: 0; border-radius: 0; }
 .markdown table { border-collapse: collapse; } .markdown td, .markdown th { border: 1px solid #d0d7de; padding: 4px 10px; }
 .input { display: flex; gap: 10px; align-items: flex-start; }
 .prompt { color: #5561a8; font: 13px/1.5 ui-monospace, Menlo, Consolas, monospace; min-width: 64px; padding-top: 10px; text-align: right; }
