@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as dh from '../src';
+import * as zlib from 'zlib';
 import { forDisplay } from '../src/display/display_precision';
+import { smallerPNG } from '../src/display/png_compression';
 import { codeCell, newNotebook, serializeNotebook } from '../src/notebook/nbformat';
 import { expectDownhillError, initRuntime } from './helpers/setup';
 
@@ -99,6 +101,34 @@ describe('what a notebook or page stores of a chart', () => {
     assert.deepEqual(shown.data[0].y, [0.123457, 1234570, -8.33333e-10]);
     assert.equal((fig.data[0].y as number[])[0], 0.12345678901, 'the caller’s figure is not changed');
     assert.equal(shown.layout.width, 700);
+  });
+
+  it('PNGs are re-deflated: the same pixels in fewer bytes, valid chunks; what is not a PNG is left alone', () => {
+    const width = 64;
+    const height = 48;
+    const rows = Buffer.concat(Array.from({ length: height }, (_, y) => Buffer.from([0, ...Array.from({ length: width * 3 }, (_, i) => (i * 7 + y * 3) % 256)])));
+    const chunk = (type: string, data: Buffer, crc: number) => {
+      const b = Buffer.alloc(12 + data.length);
+      b.writeUInt32BE(data.length, 0);
+      b.write(type, 4, 'latin1');
+      data.copy(b, 8);
+      b.writeUInt32BE(crc, 8 + data.length);
+      return b;
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(width, 0);
+    ihdr.writeUInt32BE(height, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const stored = zlib.deflateSync(rows, { level: 0 });
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr, 0), chunk('IDAT', stored, 0), chunk('IEND', Buffer.alloc(0), 0xae426082)]);
+    const smaller = smallerPNG(png);
+    assert.ok(smaller.length < png.length / 2, `${png.length} → ${smaller.length} bytes`);
+    const idat = smaller.indexOf('IDAT', 8, 'latin1');
+    assert.deepEqual(zlib.inflateSync(smaller.subarray(idat + 4, idat + 4 + smaller.readUInt32BE(idat - 4))), rows, 'the same pixels');
+    assert.equal(smaller.readUInt32BE(smaller.length - 4), 0xae426082, "IEND's CRC is the one every PNG ends with");
+    assert.ok(smaller.subarray(8, 29).equals(chunk('IHDR', ihdr, 0).subarray(0, 21)), 'the header chunk is kept');
+    const notPNG = Buffer.from('not a png');
+    assert.equal(smallerPNG(notPNG), notPNG);
   });
 
   it('an executed notebook keeps arrays of numbers on one line, and reads back the same', () => {

@@ -325,6 +325,18 @@ describe('plot: every figure kind renders in headless Chromium', function () {
     assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
     assert.equal(png.readUInt32BE(16), 640);
     assert.equal(png.readUInt32BE(20), 400);
+    const page = await browser.newPage();
+    try {
+      const size = await page.evaluate(async (src) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        return [image.naturalWidth, image.naturalHeight];
+      }, `data:image/png;base64,${png.toString('base64')}`);
+      assert.deepEqual(size, [640, 400], 'Chromium decodes the recompressed PNG');
+    } finally {
+      await page.close();
+    }
   });
 });
 
