@@ -31,8 +31,8 @@ export function figureBox(fig: Figure): string {
 
 /**
  * A figure as an HTML fragment of a page (downhill export, the gallery, toHTML): a div
- * and a script that draws it with the page's plotly.js (waiting up to 10 s for it to
- * appear). An optional picture (`image`, a data: URL) sits inside the div, so that viewers
+ * and a script that draws it with the page's plotly.js (waiting up to a minute for it to
+ * appear; the gallery loads it asynchronously). An optional picture (`image`, a data: URL) sits inside the div, so that viewers
  * that drop scripts still show it; the script replaces it with the interactive chart.
  */
 export function figureFragment(fig: Figure, options: { id?: string; image?: string } = {}): string {
@@ -51,7 +51,7 @@ export function figureFragment(fig: Figure, options: { id?: string; image?: stri
     `  if (window.Plotly) { draw(); return; }`,
     `  var waited = 0, timer = setInterval(function () {`,
     `    if (window.Plotly) { clearInterval(timer); draw(); }`,
-    `    else if ((waited += 100) > 10000) { clearInterval(timer); el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); }`,
+    `    else if ((waited += 100) > 60000) { clearInterval(timer); el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); }`,
     `  }, 100);`,
     `})();</script>`,
   ].join('\n');
