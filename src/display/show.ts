@@ -39,14 +39,16 @@ function plainText(fig: Figure): string {
 
 /**
  * The MIME bundle of a figure: Plotly JSON (the chart's one copy of its data: JupyterLab,
- * Notebook 7 and VS Code draw it), HTML (the picture — its WebP copy when there is one —
+ * Notebook 7 and VS Code draw it), HTML (the picture — its WebP copy when that is lighter —
  * and a loader that draws the Plotly JSON in classic Notebook 6; the picture alone where
  * scripts are dropped), text, and the PNG when given.
  */
 export function figureBundle(figure: Figure, id: string, images?: StillImages): Record<string, unknown> {
   const fig = forDisplay(figure);
   const png = images?.png.toString('base64');
-  const shown = images?.webp ? `data:image/webp;base64,${images.webp.toString('base64')}` : png && `data:image/png;base64,${png}`;
+  // The lighter of the two: WebP for contours and heatmaps, often the PNG for a few lines on white.
+  const webp = images?.webp && images.webp.length < images.png.length ? images.webp : undefined;
+  const shown = webp ? `data:image/webp;base64,${webp.toString('base64')}` : png && `data:image/png;base64,${png}`;
   const bundle: Record<string, unknown> = {
     [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, ...(fig.frames ? { frames: fig.frames } : {}), config: { responsive: true } },
     'text/html': figureOutputHTML(fig, id, shown),
