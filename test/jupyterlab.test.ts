@@ -70,6 +70,11 @@ async function waitForNotebook(page: Page, name: string): Promise<void> {
   );
 }
 
+/** Whether n of downhill's charts are drawn (each plot has two .main-svg layers, so those are not counted). */
+function chartsDrawn(n: number): boolean {
+  return Array.from(document.querySelectorAll('.downhill-plotly')).filter((el) => el.querySelector('.main-svg') && (el.firstElementChild as any)?._fullData).length >= n;
+}
+
 /** What the current notebook shows: charts by renderer, trust of its code cells. */
 function countCharts(page: Page): Promise<ChartCount> {
   return page.evaluate(() => {
@@ -273,7 +278,7 @@ describe('JupyterLab 4.6 and Notebook 7.6 draw charts with downhill\'s renderer'
         await page.goto('about:blank');
         await page.goto(frontEnd.url(frontEnd.file), GOTO);
         await waitForNotebook(page, frontEnd.file);
-        await page.waitForFunction(() => document.querySelectorAll('.downhill-plotly .main-svg').length >= 4, undefined, { timeout: 180000 });
+        await page.waitForFunction(chartsDrawn, CHARTS, { timeout: 180000 });
         const charts = await countCharts(page);
         await shot(page, `${frontEnd.shot}-reopened-trusted`);
         assert.equal(charts.trusted, charts.cells, `every code cell trusted: ${JSON.stringify(charts)}`);
@@ -286,7 +291,7 @@ describe('JupyterLab 4.6 and Notebook 7.6 draw charts with downhill\'s renderer'
         untrustedCopy(path.join(served, frontEnd.file), path.join(served, copy));
         await page.goto(frontEnd.url(copy), GOTO);
         await waitForNotebook(page, copy);
-        await page.waitForFunction(() => document.querySelectorAll('.downhill-plotly .main-svg').length >= 4, undefined, { timeout: 180000 });
+        await page.waitForFunction(chartsDrawn, CHARTS, { timeout: 180000 });
         const charts = await countCharts(page);
         await scrollToCell(page, 3);
         await shot(page, `${frontEnd.shot}-untrusted`);
