@@ -6,7 +6,7 @@ import { inNotebook } from './kernel';
 import { smallerPNG } from './png_compression';
 import { plotlySource } from './plotly_bundle';
 
-/** The PNG, and a WebP copy a sixth to a tenth its size that looks the same (a contour map: 56 kB for 400 kB). */
+/** The PNG, and a WebP copy that looks the same (for a contour map a fifth of the re-deflated PNG; for a few lines on white it can be heavier). */
 export interface StillImages {
   png: Buffer;
   webp?: Buffer;
@@ -114,8 +114,8 @@ export async function toPNG(fig: Figure, options: PngOptions = {}): Promise<Buff
 
 /**
  * The PNG and a WebP copy, drawn once: a notebook output keeps the PNG as its
- * `image/png` part (the standard still image) and shows the light WebP inside its
- * HTML part, so the picture is not stored twice at full weight.
+ * `image/png` part (the standard still image) and shows the lighter of the two inside
+ * its HTML part, so the picture is not stored twice at full weight.
  */
 export function toStillImages(fig: Figure, options: PngOptions = {}): Promise<StillImages> {
   return render(fig, options, true);
