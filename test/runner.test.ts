@@ -179,6 +179,31 @@ describe('headless runner against the real tslab kernel', function () {
     assert.match(r.stderr, /2 of 2 notebooks ran cleanly/);
   });
 
+  it('the kernels of one run draw their PNGs in one shared Chromium; a kernel that cannot reach it draws its own', async () => {
+    const chart = (title: string) => [
+      "import * as dh from 'downhill';",
+      `await dh.show(dh.plot.lineChart({ loss: [3, 2, 1] }, { title: ${JSON.stringify(title)} }));`,
+      'console.log(process.env.DOWNHILL_RENDER_SOCKET ? "shared" : "own");',
+    ].join('\n');
+    const a = writeNotebook(dir, 'shared-a.ipynb', [chart('A')]);
+    const b = writeNotebook(dir, 'shared-b.ipynb', [chart('B')]);
+    const out = path.join(dir, 'out-shared');
+    const r = await cli(['run', a, b, '--jobs', '2', '--output', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /2 chart pictures drawn in one shared Chromium/, 'both charts went through the run\'s renderer');
+    for (const name of ['shared-a.ipynb', 'shared-b.ipynb']) {
+      const outputs = outputsOf(readNotebook(path.join(out, name)), 1);
+      assert.equal(printed(readNotebook(path.join(out, name)), 1), 'shared\n');
+      const figure = outputs.find((o) => o.output_type === 'display_data');
+      assert.ok(figure?.output_type === 'display_data' && String(figure.data['image/png']).startsWith('iVBORw0KGgo'), `${name} has its PNG`);
+    }
+    // A kernel told of a renderer it cannot reach (a sandbox, a service gone) falls back to its own Chromium.
+    const alone = await run(a, { env: { DOWNHILL_RENDER_SOCKET: path.join(dir, 'no-such-socket') } });
+    assert.ok(alone.ok, alone.failures.map((f) => f.message).join('\n'));
+    const figure = outputsOf(alone.notebook, 1).find((o) => o.output_type === 'display_data');
+    assert.ok(figure?.output_type === 'display_data' && String(figure.data['image/png']).startsWith('iVBORw0KGgo'), 'the PNG is drawn all the same');
+  });
+
   it('bad input: not JSON, nbformat 3, a missing file, an unknown kernel', async () => {
     const notJson = path.join(dir, 'broken.ipynb');
     fs.writeFileSync(notJson, '{ "cells": [');

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Notebook, readNotebook, writeNotebook } from '../notebook/nbformat';
 import { RunResult, describeFailure, executeNotebook, notebookDir } from '../notebook/runner';
+import { RENDER_SOCKET_ENV, startRenderService } from '../display/render_service';
 import { pool } from './args';
 
 export interface RunManyOptions {
@@ -39,11 +40,24 @@ function outputPath(input: string, options: RunManyOptions, ok: boolean): string
  * Runs notebooks (several at once with `jobs`), writes each executed notebook,
  * reports progress on stderr and failures with their cell. Every file is read
  * first, so a missing file or bad JSON stops everything before a kernel starts.
+ * The kernels draw their charts' PNGs in one shared Chromium (see render_service.ts),
+ * which loads plotly.js once for the whole run rather than once per notebook.
  */
 export async function runNotebooks(files: string[], options: RunManyOptions): Promise<RunOutcome[]> {
   const notebooks = files.map((file) => ({ file, notebook: readNotebook(file) }));
   const log = (line: string) => !options.quiet && process.stderr.write(line + '\n');
-  const outcomes = await pool(notebooks, options.jobs ?? 1, async ({ file, notebook }, i): Promise<RunOutcome> => {
+  const jobs = options.jobs ?? 1;
+  const renders = process.env.DOWNHILL_PNG === '0' ? undefined : await startRenderService(jobs);
+  try {
+    return await runAll(files, notebooks, options, jobs, log, renders ? { [RENDER_SOCKET_ENV]: renders.socket } : {});
+  } finally {
+    if (renders?.rendered()) log(`${renders.rendered()} chart picture${renders.rendered() > 1 ? 's' : ''} drawn in one shared Chromium`);
+    await renders?.close();
+  }
+}
+
+async function runAll(files: string[], notebooks: { file: string; notebook: Notebook }[], options: RunManyOptions, jobs: number, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<RunOutcome[]> {
+  const outcomes = await pool(notebooks, jobs, async ({ file, notebook }, i): Promise<RunOutcome> => {
     const name = files.length > 1 ? `[${i + 1}/${files.length} ${path.basename(file)}] ` : '';
     log(`${name}running ${file}`);
     let result: RunResult;
@@ -54,6 +68,7 @@ export async function runNotebooks(files: string[], options: RunManyOptions): Pr
         allowErrors: options.allowErrors,
         parameters: options.parameters && Object.keys(options.parameters).length ? options.parameters : undefined,
         kernel: options.kernel,
+        env,
         label: file,
         onProgress: (e) => {
           if (e.kind === 'kernel') log(`${name}kernel started in ${e.seconds.toFixed(1)} s`);
