@@ -4,6 +4,7 @@ import { DownhillError } from '../errors';
 import { installedKernels, jupyterCommand, kernelSearchPath, kernelsDirFor } from '../kernel/jupyter_paths';
 import { DISPLAY_NAME, KERNEL_NAME, launcherPath, writeKernelSpec } from '../kernel/kernelspec';
 import { installLabExtension, labExtensionsDirBeside, removeLabExtension } from '../kernel/labextension';
+import { installNbExtension, nbConfigDirBeside, removeNbExtension } from '../kernel/nbextension';
 import { UsageError, parseArgs } from './args';
 import { Command } from './commands';
 
@@ -27,8 +28,10 @@ export const kernelCommand: Command = {
 
   install   write the kernelspec '${KERNEL_NAME}' (absolute paths to this Node.js and this
             project's kernel), for this user (default), Jupyter's Python (--sys-prefix),
-            or under DIR/share/jupyter/kernels (--prefix DIR), and beside it (in
-            share/jupyter/labextensions) the chart renderer for JupyterLab 4 and Notebook 7
+            or under DIR/share/jupyter/kernels (--prefix DIR), and beside it the chart
+            renderers: for JupyterLab 4 and Notebook 7 (share/jupyter/labextensions) and
+            for classic Notebook 6 (share/jupyter/nbextensions, enabled in
+            etc/jupyter/nbconfig/notebook.d, or ~/.jupyter for this user)
   list      the kernels Jupyter will find, and where
   remove    delete the '${KERNEL_NAME}' kernelspec and the chart renderer from the same places`);
       return action ? 0 : 2;
@@ -39,9 +42,11 @@ export const kernelCommand: Command = {
       }
       const kernelsDir = kernelsDirFor(target(rest));
       const extension = installLabExtension(labExtensionsDirBeside(kernelsDir));
+      const classic = installNbExtension(path.dirname(kernelsDir), nbConfigDirBeside(path.dirname(kernelsDir)));
       const dir = writeKernelSpec(kernelsDir);
       console.log(`installed kernel '${KERNEL_NAME}' (${DISPLAY_NAME}) in ${dir}`);
       console.log(`installed the chart renderer for JupyterLab and Notebook 7 in ${extension}`);
+      console.log(`installed the chart renderer for classic Notebook 6 in ${classic}`);
       if (!jupyterCommand()) console.log('note: Jupyter itself is not installed yet; downhill run works without it.');
       return 0;
     }
@@ -62,6 +67,8 @@ export const kernelCommand: Command = {
       const dir = path.join(kernelsDir, KERNEL_NAME);
       const extension = removeLabExtension(labExtensionsDirBeside(kernelsDir));
       if (extension) console.log(`removed ${extension}`);
+      const classic = removeNbExtension(path.dirname(kernelsDir), nbConfigDirBeside(path.dirname(kernelsDir)));
+      if (classic) console.log(`removed ${classic}`);
       if (!fs.existsSync(dir)) {
         console.log(`no '${KERNEL_NAME}' kernel in ${kernelsDir}`);
         return 1;

@@ -5,6 +5,7 @@ import { DownhillError } from '../errors';
 import { installHint, jupyterCommand } from '../kernel/jupyter_paths';
 import { projectRoot, writeKernelSpec } from '../kernel/kernelspec';
 import { installLabExtension } from '../kernel/labextension';
+import { installNbExtension } from '../kernel/nbextension';
 import { parseArgs } from './args';
 import { Command } from './commands';
 
@@ -36,6 +37,7 @@ export const labCommand: Command = {
     const env = { ...process.env, ...jupyterEnvironment() };
     const kernelDir = writeKernelSpec(path.join(env.JUPYTER_DATA_DIR!, 'kernels'));
     installLabExtension(path.join(env.JUPYTER_DATA_DIR!, 'labextensions'));
+    installNbExtension(env.JUPYTER_DATA_DIR!, path.join(env.JUPYTER_CONFIG_DIR!, 'nbconfig'));
     const notebooks = path.resolve(parsed.options.get('--notebooks') ?? path.join(projectRoot(), 'notebooks'));
     if (!fs.existsSync(notebooks)) throw new DownhillError(`the notebook folder ${notebooks} does not exist.`, 'pass --notebooks DIR.');
     console.log(`kernel registered in ${kernelDir}\nstarting Jupyter Notebook on ${notebooks} (the URL to open follows)`);

@@ -30,10 +30,54 @@ export function figureBox(fig: Figure): string {
 }
 
 /**
+ * The script a page with charts carries once, in its <head>: `downhillChart(id, spec)`
+ * queues a chart, and the queue draws one chart at a time, letting the page paint in
+ * between. Charts on screen (or within a screen of it) go first, in the order they come
+ * into view; the rest are drawn while the page is idle, top to bottom. So a long lesson
+ * opens with its first screen live in about the time plotly.js takes to start, instead
+ * of after every chart on the page. Until its turn, a chart shows its picture. If
+ * plotly.js has not appeared after a minute, each waiting chart says so.
+ */
+export const CHART_QUEUE_SCRIPT = `<script type="text/javascript">window.downhillChart = (function () {
+  var waiting = [], urgent = [], busy = false, started = Date.now(), polling;
+  var watcher = 'IntersectionObserver' in window && new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (!e.isIntersecting) return;
+      watcher.unobserve(e.target);
+      for (var i = 0; i < waiting.length; i++) if (waiting[i].el === e.target) urgent.push(waiting.splice(i, 1)[0]);
+    });
+    next();
+  }, { rootMargin: '100% 0px' });
+  function later(f) { (window.requestIdleCallback || function (g) { return setTimeout(g, 16); })(f); }
+  function next() {
+    if (busy || !(urgent.length || waiting.length)) return;
+    if (!window.Plotly) {
+      if (Date.now() - started > 60000) return waiting.concat(urgent).forEach(function (c) { c.el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); });
+      if (!polling) polling = setTimeout(function () { polling = undefined; next(); }, 50);
+      return;
+    }
+    var chart = urgent.length ? urgent.shift() : waiting.shift();
+    if (watcher) watcher.unobserve(chart.el);
+    busy = true;
+    chart.el.innerHTML = '';
+    Promise.resolve().then(function () { return window.Plotly.newPlot(chart.el, chart.spec); }).catch(function (e) { console.error(e); }).then(function () {
+      busy = false;
+      urgent.length ? setTimeout(next, 0) : later(next);
+    });
+  }
+  return function (id, spec) {
+    var chart = { el: document.getElementById(id), spec: spec };
+    waiting.push(chart);
+    if (watcher) watcher.observe(chart.el);
+    next();
+  };
+})();</script>`;
+
+/**
  * A figure as an HTML fragment of a page (downhill export, the gallery, toHTML): a div
- * and a script that draws it with the page's plotly.js (waiting up to a minute for it to
- * appear; the gallery loads it asynchronously). An optional picture (`image`, a data: URL) sits inside the div, so that viewers
- * that drop scripts still show it; the script replaces it with the interactive chart.
+ * and a script that hands it to the page's chart queue (CHART_QUEUE_SCRIPT, which the
+ * page must carry). An optional picture (`image`, a data: URL) sits inside the div, so
+ * that viewers that drop scripts still show it; the chart replaces it when drawn.
  */
 export function figureFragment(fig: Figure, options: { id?: string; image?: string } = {}): string {
   const id = options.id ?? newFigureId();
@@ -44,16 +88,7 @@ export function figureFragment(fig: Figure, options: { id?: string; image?: stri
   const spec = { data: shown.data, layout: shown.layout, frames: shown.frames ?? [], config: { responsive: true, displaylogo: false } };
   return [
     `<div class="downhill-figure" id="${id}" style="${figureBox(fig)}">${img}</div>`,
-    `<script type="text/javascript">(function () {`,
-    `  var spec = ${scriptJSON(spec)};`,
-    `  var el = document.getElementById(${JSON.stringify(id)});`,
-    `  function draw() { el.innerHTML = ''; window.Plotly.newPlot(el, spec); }`,
-    `  if (window.Plotly) { draw(); return; }`,
-    `  var waited = 0, timer = setInterval(function () {`,
-    `    if (window.Plotly) { clearInterval(timer); draw(); }`,
-    `    else if ((waited += 100) > 60000) { clearInterval(timer); el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); }`,
-    `  }, 100);`,
-    `})();</script>`,
+    `<script type="text/javascript">downhillChart(${JSON.stringify(id)}, ${scriptJSON(spec)});</script>`,
   ].join('\n');
 }
 
@@ -69,6 +104,7 @@ export function toHTML(figures: Figure | Figure[], options: { title?: string } =
     `<title>${escapeHTML(title)}</title>`,
     '<style>body{font-family:Helvetica,Arial,sans-serif;margin:24px;color:#222} .downhill-figure{margin-bottom:24px}</style>',
     plotlyScriptTag(),
+    CHART_QUEUE_SCRIPT,
     '</head>',
     '<body>',
     ...list.map((f) => figureFragment(f)),

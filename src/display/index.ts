@@ -1,5 +1,5 @@
 export { show, ShowOptions, figureBundle } from './show';
-export { toHTML, figureFragment } from './html';
+export { toHTML, figureFragment, CHART_QUEUE_SCRIPT } from './html';
 export { toPNG, closeBrowser, PngOptions } from './png';
 export { liveLoss, LiveLossOptions } from './live';
 export { table, tableText, tableHTML } from './table';

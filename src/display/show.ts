@@ -6,7 +6,7 @@ import { Figure } from '../plot/figure';
 import { chromiumPath } from './browser';
 import { figureTitle, newFigureId, toHTML } from './html';
 import { addRepr, inNotebook, sendDisplay } from './kernel';
-import { PLOTLY_MIME, figureOutputHTML } from './output_loader';
+import { PLOTLY_MIME } from './plotly_mime';
 import { forDisplay } from './display_precision';
 import { StillImages, toStillImages } from './png';
 
@@ -39,22 +39,19 @@ function plainText(fig: Figure): string {
 
 /**
  * The MIME bundle of a figure: Plotly JSON (the chart's one copy of its data: JupyterLab,
- * Notebook 7 and VS Code draw it), HTML (the picture — its WebP copy when that is lighter —
- * and a loader that draws the Plotly JSON in classic Notebook 6; the picture alone where
- * scripts are dropped), text, and the PNG when given.
+ * Notebook 7, classic Notebook 6 and VS Code draw it), text, and when given the PNG (the
+ * still image every other viewer shows) and its WebP copy when that is lighter (a contour
+ * map: a fifth of the PNG; exported pages show it). No HTML and no script: a viewer that
+ * drops scripts (an nbconvert export with sanitize_html, GitHub) shows the PNG.
  */
-export function figureBundle(figure: Figure, id: string, images?: StillImages): Record<string, unknown> {
+export function figureBundle(figure: Figure, images?: StillImages): Record<string, unknown> {
   const fig = forDisplay(figure);
-  const png = images?.png.toString('base64');
-  // The lighter of the two: WebP for contours and heatmaps, often the PNG for a few lines on white.
-  const webp = images?.webp && images.webp.length < images.png.length ? images.webp : undefined;
-  const shown = webp ? `data:image/webp;base64,${webp.toString('base64')}` : png && `data:image/png;base64,${png}`;
   const bundle: Record<string, unknown> = {
     [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, ...(fig.frames ? { frames: fig.frames } : {}), config: { responsive: true } },
-    'text/html': figureOutputHTML(fig, id, shown),
     'text/plain': plainText(fig),
   };
-  if (png) bundle['image/png'] = png;
+  if (images) bundle['image/png'] = images.png.toString('base64');
+  if (images?.webp && images.webp.length < images.png.length) bundle['image/webp'] = images.webp.toString('base64');
   return bundle;
 }
 
@@ -63,7 +60,7 @@ export const PLOTLY_LOADER = 'downhill/plotly.js';
 
 /**
  * Shows a figure. In a notebook: one display message with several representations
- * (Plotly JSON, HTML, text), followed — when Chromium is available — by an update
+ * (Plotly JSON and text), followed — when Chromium is available — by an update
  * that adds a PNG; awaiting the result waits for that. Outside a notebook: writes a
  * standalone HTML file and prints its path. (It returns nothing, so that a notebook
  * cell ending in `await show(fig)` prints nothing either.)
@@ -78,7 +75,7 @@ export async function show(fig: Figure, options: ShowOptions = {}): Promise<void
     return;
   }
   const displayId = newFigureId();
-  sendDisplay(figureBundle(fig, displayId), { displayId });
+  sendDisplay(figureBundle(fig), { displayId });
   await addPng(fig, displayId, options.png);
 }
 
@@ -86,7 +83,7 @@ export async function show(fig: Figure, options: ShowOptions = {}): Promise<void
 async function addPng(fig: Figure, displayId: string, option: boolean | 'auto' | undefined): Promise<void> {
   if (!wantPng(option)) return;
   try {
-    sendDisplay(figureBundle(fig, displayId, await toStillImages(fig)), { displayId, update: true });
+    sendDisplay(figureBundle(fig, await toStillImages(fig)), { displayId, update: true });
   } catch (e) {
     if (option === true) throw e;
     console.warn(`(no PNG copy of the chart: ${e instanceof Error ? e.message.split('\n')[0] : e})`);
@@ -95,13 +92,13 @@ async function addPng(fig: Figure, displayId: string, option: boolean | 'auto' |
 
 /** Updates a figure shown before (by its display id) in place; with `final`, a PNG is added. */
 export async function updateShown(fig: Figure, displayId: string, final = false): Promise<void> {
-  sendDisplay(figureBundle(fig, displayId), { displayId, update: true });
+  sendDisplay(figureBundle(fig), { displayId, update: true });
   if (final) await addPng(fig, displayId, 'auto');
 }
 
 /** Shows a figure for the first time under a display id chosen by the caller (for live charts). */
 export function showWithId(fig: Figure, displayId: string): void {
-  sendDisplay(figureBundle(fig, displayId), { displayId });
+  sendDisplay(figureBundle(fig), { displayId });
 }
 
 /** A figure as the value a cell ends with (`dh.plot.lossCurve(history)` on the last line) is drawn like `show` draws it. */
@@ -114,7 +111,7 @@ function isFigure(value: unknown): value is Figure {
 addRepr(async (value) => {
   if (!isFigure(value)) return undefined;
   const images = wantPng('auto') ? await toStillImages(value).catch(() => undefined) : undefined;
-  return figureBundle(value, newFigureId(), images);
+  return figureBundle(value, images);
 });
 
 function slug(s: string): string {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import hljs from 'highlight.js/lib/core';
 import typescript from 'highlight.js/lib/languages/typescript';
 import python from 'highlight.js/lib/languages/python';
-import { escapeHTML, figureFragment } from '../display/html';
+import { CHART_QUEUE_SCRIPT, escapeHTML, figureFragment } from '../display/html';
 import { PLOTLY_LOADER } from '../display/show';
 import { Figure } from '../plot/figure';
 import { renderMarkdown } from './markdown';
@@ -49,11 +49,12 @@ function renderOutput(output: Output): { html: string; figure: boolean } {
   }
 }
 
-/** A chart output's picture as a data: URL: the light copy inside its HTML part (WebP), else its PNG part. */
+/** A chart output's picture as a data: URL: its WebP copy when it has one (lighter), else its PNG. */
 function stillImage(data: Record<string, unknown>): string | undefined {
-  const inHTML = /<img src="(data:image\/webp;base64,[A-Za-z0-9+/=]+)"/.exec(text(data['text/html'] ?? ''));
-  if (inHTML) return inHTML[1];
-  return typeof data['image/png'] === 'string' ? `data:image/png;base64,${text(data['image/png']).replace(/\s/g, '')}` : undefined;
+  for (const mime of ['image/webp', 'image/png']) {
+    if (typeof data[mime] === 'string') return `data:${mime};base64,${text(data[mime]).replace(/\s/g, '')}`;
+  }
+  return undefined;
 }
 
 function renderCell(cell: Cell, language: string): string {
@@ -119,6 +120,7 @@ export function notebookToHTML(nb: Notebook, options: PageOptions = {}): string 
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHTML(title)}</title>`,
     assetTags(options.assets ?? 'inline', hasFigures),
+    hasFigures ? CHART_QUEUE_SCRIPT : '',
     `<style>${STYLE}</style>`,
     '</head>',
     '<body><main>',

@@ -79,6 +79,8 @@ export class Kernel {
   private readonly control = new zmq.Dealer();
   private readonly iopub = new zmq.Subscriber();
   private readonly pending = new Map<string, Pending>();
+  /** The language_info of the kernel's kernel_info reply (what Jupyter writes into a notebook's metadata). */
+  languageInfo?: Record<string, unknown>;
   private readonly connectionFile: string;
   private readonly shellQueue: SendQueue;
   private readonly controlQueue: SendQueue;
@@ -193,7 +195,12 @@ export class Kernel {
         let published = false;
         const done = () => replied && published && resolve(true);
         this.pending.set(request.header.msg_id, {
-          onReply: () => ((replied = true), done()),
+          onReply: (m) => {
+            const info = (m.content as { language_info?: Record<string, unknown> }).language_info;
+            if (info) this.languageInfo = info;
+            replied = true;
+            done();
+          },
           onIopub: (m) => m.header.msg_type === 'status' && ((published = true), done()),
         });
         setTimeout(() => resolve(false), 1000);

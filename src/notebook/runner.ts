@@ -44,6 +44,8 @@ export interface RunOptions {
 /** What the runner needs of a kernel: a local one (Kernel) or one behind a Jupyter server. */
 export interface NotebookKernel {
   readonly alive: boolean;
+  /** The kernel's language_info, when it told (kept in the notebook, as Jupyter does, so that opening it there changes nothing). */
+  readonly languageInfo?: Record<string, unknown>;
   execute(code: string, options: { timeoutMs: number; onMessage(m: RawMessage): void }): Promise<ExecuteOutcome>;
   shutdown(): Promise<void>;
 }
@@ -188,6 +190,7 @@ export async function executeNotebook(nb: Notebook, options: RunOptions & { cwd:
   const kernel: NotebookKernel = launch
     ? await Kernel.start(launch, { cwd: options.cwd, env: options.env, inheritEnv: options.inheritEnv, connectionDir: options.connectionDir, transport: options.transport })
     : await options.startKernel!();
+  if (kernel.languageInfo) nb.metadata.language_info = kernel.languageInfo;
   const watchdog = options.memoryLimitMiB && kernel instanceof Kernel ? watchMemory(kernel, options.memoryLimitMiB) : undefined;
   const deadline = options.totalTimeoutSeconds ? started + options.totalTimeoutSeconds * 1000 : Infinity;
   const kernelStartSeconds = (performance.now() - started) / 1000;
