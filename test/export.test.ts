@@ -112,8 +112,41 @@ describe('gallery: pages share one plotly.js and KaTeX; animations play', functi
       assert.ok(!text.includes('* plotly.js v') && !text.includes('data:font/woff2'), `${name}: no plotly.js or font inside`);
       assert.ok(text.includes('<link rel="stylesheet" href="assets/katex/katex.min.css">'), `${name}: links the shared KaTeX stylesheet`);
     }
-    assert.ok(html.includes('src="assets/plotly.min.js"'), 'the page loads the shared plotly.js');
+    assert.ok(html.includes("s.src = 'assets/plotly.min.js'"), 'the page loads the shared plotly.js');
     assert.ok(html.length < 2e6, `page of ${html.length} bytes`);
+  });
+
+  it('the page shows every picture before plotly.js arrives; then the charts on screen turn live first, the rest after', async () => {
+    const tab = await browser.newPage({ viewport: { width: 1100, height: 500 } });
+    try {
+      tab.setDefaultTimeout(180000);
+      // Which chart was drawn when: recorded by the page itself as each gets its plot.
+      await tab.addInitScript(() => {
+        const order: number[] = ((window as unknown as { drawnOrder: number[] }).drawnOrder = []);
+        new MutationObserver(() => {
+          document.querySelectorAll('.downhill-figure').forEach((d, i) => d.querySelector('.main-svg') && !order.includes(i) && order.push(i));
+        }).observe(document, { childList: true, subtree: true });
+      });
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      await tab.route('**/assets/plotly.min.js', async (route) => (await held, route.continue()));
+      await tab.goto(`file://${page}`); // resolves at the load event: plotly.js is still held back
+      const shown = await tab.evaluate(() => Array.from(document.querySelectorAll('.downhill-figure img')).map((i) => (i as HTMLImageElement).naturalWidth > 100));
+      const figures = await tab.locator('.downhill-figure').count();
+      assert.ok(figures >= 3, `${figures} charts`);
+      assert.deepEqual(shown, new Array(figures).fill(true), 'every chart shows its picture at the load event');
+      assert.equal(await tab.locator('.downhill-figure .main-svg').count(), 0, 'no chart drawn before plotly.js');
+      // Scroll to the last chart, then let plotly.js in: that chart, on screen, is drawn first.
+      await tab.locator('.downhill-figure').last().scrollIntoViewIfNeeded();
+      const onScreen = await tab.evaluate(() => Array.from(document.querySelectorAll('.downhill-figure')).flatMap((d, i) => (d.getBoundingClientRect().bottom > 0 && d.getBoundingClientRect().top < innerHeight ? [i] : [])));
+      assert.ok(!onScreen.includes(0) && onScreen.includes(figures - 1), `on screen: ${onScreen}`);
+      release();
+      await tab.waitForFunction((n) => (window as unknown as { drawnOrder: number[] }).drawnOrder.length === n, figures, { timeout: 120000 });
+      const order = await tab.evaluate(() => (window as unknown as { drawnOrder: number[] }).drawnOrder);
+      assert.deepEqual(order.slice(0, onScreen.length).sort(), [...onScreen].sort(), `drawn in the order ${order}, on screen ${onScreen}`);
+    } finally {
+      await tab.close();
+    }
   });
 
   it('the page opens offline with its math; Play and the slider keep the contour drawn; titles and legends follow the frames', async () => {

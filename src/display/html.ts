@@ -32,43 +32,35 @@ export function figureBox(fig: Figure): string {
 /**
  * The script a page with charts carries once, in its <head>: `downhillChart(id, spec)`
  * queues a chart, and the queue draws one chart at a time, letting the page paint in
- * between. Charts on screen (or within a screen of it) go first, in the order they come
- * into view; the rest are drawn while the page is idle, top to bottom. So a long lesson
+ * between. A chart on screen when its turn comes goes first; the rest are drawn while
+ * the page is idle, top to bottom. So a long lesson
  * opens with its first screen live in about the time plotly.js takes to start, instead
  * of after every chart on the page. Until its turn, a chart shows its picture. If
  * plotly.js has not appeared after a minute, each waiting chart says so.
  */
 export const CHART_QUEUE_SCRIPT = `<script type="text/javascript">window.downhillChart = (function () {
-  var waiting = [], urgent = [], busy = false, started = Date.now(), polling;
-  var watcher = 'IntersectionObserver' in window && new IntersectionObserver(function (entries) {
-    entries.forEach(function (e) {
-      if (!e.isIntersecting) return;
-      watcher.unobserve(e.target);
-      for (var i = 0; i < waiting.length; i++) if (waiting[i].el === e.target) urgent.push(waiting.splice(i, 1)[0]);
-    });
-    next();
-  }, { rootMargin: '100% 0px' });
+  var pending = [], busy = false, started = Date.now(), polling;
+  function onScreen(chart) { var r = chart.el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }
   function later(f) { (window.requestIdleCallback || function (g) { return setTimeout(g, 16); })(f); }
   function next() {
-    if (busy || !(urgent.length || waiting.length)) return;
+    if (busy || !pending.length) return;
     if (!window.Plotly) {
-      if (Date.now() - started > 60000) return waiting.concat(urgent).forEach(function (c) { c.el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); });
+      if (Date.now() - started > 60000) return pending.forEach(function (c) { c.el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); });
       if (!polling) polling = setTimeout(function () { polling = undefined; next(); }, 50);
       return;
     }
-    var chart = urgent.length ? urgent.shift() : waiting.shift();
-    if (watcher) watcher.unobserve(chart.el);
+    var i = 0;
+    while (i < pending.length && !onScreen(pending[i])) i++;
+    var chart = pending.splice(i < pending.length ? i : 0, 1)[0];
     busy = true;
     chart.el.innerHTML = '';
     Promise.resolve().then(function () { return window.Plotly.newPlot(chart.el, chart.spec); }).catch(function (e) { console.error(e); }).then(function () {
       busy = false;
-      urgent.length ? setTimeout(next, 0) : later(next);
+      pending.some(onScreen) ? setTimeout(next, 0) : later(next);
     });
   }
   return function (id, spec) {
-    var chart = { el: document.getElementById(id), spec: spec };
-    waiting.push(chart);
-    if (watcher) watcher.observe(chart.el);
+    pending.push({ el: document.getElementById(id), spec: spec });
     next();
   };
 })();</script>`;
