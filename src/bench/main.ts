@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   if (gallery) {
     const weight = await galleryWeight(gallery, Number(argument('rounds') ?? 3));
     const MB = (bytes: number) => +(bytes / 1e6).toFixed(2);
-    console.table(weight.pages.map((p) => ({ page: p.page, MB: MB(p.bytes), charts: p.charts, 'loaded (pictures shown), s': +p.loadSeconds.toFixed(2), 'first screen live, s': +p.openSeconds.toFixed(2), 'all charts live, s': +p.allDrawnSeconds.toFixed(2) })));
+    console.table(weight.pages.map((p) => ({ page: p.page, MB: MB(p.bytes), charts: p.charts, 'loaded (pictures shown), s': +p.loadSeconds.toFixed(2), 'first screen live, s': +p.openSeconds.toFixed(2), 'first chart live, s': +p.firstChartSeconds.toFixed(2), 'all charts live, s': +p.allDrawnSeconds.toFixed(2) })));
     console.table(weight.notebooks.map((n) => ({ notebook: n.notebook, MB: MB(n.bytes) })));
     console.log(`${gallery}: ${MB(weight.folderBytes)} MB in all, of which ${MB(weight.sharedBytes)} MB shared (assets/)`);
     return;
