@@ -53,6 +53,23 @@ describe('kernelspec: install, list, remove', function () {
     assert.match(r.stdout, /installed the chart renderer for JupyterLab and Notebook 7 in \S+labextensions\/downhill-charts/);
   });
 
+  it('install --prefix also writes the classic Notebook 6 renderer (nbextension) and enables it where Notebook 6 reads its config', async () => {
+    const prefix = tempDir();
+    const r = await cli(['kernel', 'install', '--prefix', prefix]);
+    assert.equal(r.code, 0, r.stderr);
+    const module = path.join(prefix, 'share', 'jupyter', 'nbextensions', 'downhill', 'main.js');
+    const source = fs.readFileSync(module, 'utf8');
+    assert.match(source, /register_mime_type\('application\/vnd\.plotly\.v1\+json'|register_mime_type\(MIME/);
+    assert.match(source, /kernelspecs\/downhill\/plotly\.min\.js\?v=\d/);
+    assert.match(r.stdout, /installed the chart renderer for classic Notebook 6 in \S+nbextensions\/downhill\/main\.js/);
+    // What Notebook 6 itself reads: its config manager, over the prefix's etc/jupyter.
+    const read = 'from notebook.services.config import ConfigManager\nprint(ConfigManager().get("notebook").get("load_extensions", {}))';
+    const env = { ...process.env, JUPYTER_CONFIG_PATH: path.join(prefix, 'etc', 'jupyter') };
+    const seen = spawnSync(DEBIAN_PYTHON, ['-c', read], { env, encoding: 'utf8' });
+    assert.equal(seen.status, 0, seen.stderr);
+    assert.match(seen.stdout, /'downhill\/main': True/);
+  });
+
   it("Debian's Jupyter lists it (python3 -m jupyter_client.kernelspecapp list), and so does `downhill kernel list`", async () => {
     const prefix = tempDir();
     await cli(['kernel', 'install', '--prefix', prefix]);
@@ -63,16 +80,20 @@ describe('kernelspec: install, list, remove', function () {
     assert.match(ours.stdout, /^downhill\s+TypeScript \(downhill\)\s+\S+kernels\/downhill$/m);
   });
 
-  it('install --user honours JUPYTER_DATA_DIR; remove deletes the kernelspec and the renderer again', async () => {
+  it('install --user honours JUPYTER_DATA_DIR and JUPYTER_CONFIG_DIR; remove deletes the kernelspec and the renderers again', async () => {
     const data = tempDir();
-    const env = { JUPYTER_DATA_DIR: data };
+    const config = tempDir();
+    const env = { JUPYTER_DATA_DIR: data, JUPYTER_CONFIG_DIR: config };
     assert.equal((await cli(['kernel', 'install', '--user'], { env })).code, 0);
     assert.ok(fs.existsSync(path.join(data, 'kernels', 'downhill', 'kernel.json')));
     assert.ok(fs.existsSync(path.join(data, 'labextensions', 'downhill-charts', 'package.json')));
+    assert.ok(fs.existsSync(path.join(data, 'nbextensions', 'downhill', 'main.js')));
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(config, 'nbconfig', 'notebook.d', 'downhill.json'), 'utf8')), { load_extensions: { 'downhill/main': true } });
     const removed = await cli(['kernel', 'remove', '--user'], { env });
     assert.equal(removed.code, 0);
     assert.ok(!fs.existsSync(path.join(data, 'kernels', 'downhill')));
     assert.ok(!fs.existsSync(path.join(data, 'labextensions', 'downhill-charts')), 'the renderer is removed too');
+    assert.ok(!fs.existsSync(path.join(data, 'nbextensions', 'downhill')) && !fs.existsSync(path.join(config, 'nbconfig', 'notebook.d', 'downhill.json')), 'and the Notebook 6 renderer with its config');
     const again = await cli(['kernel', 'remove', '--user'], { env });
     assert.equal(again.code, 1);
     assert.match(again.stdout, /no 'downhill' kernel/);
