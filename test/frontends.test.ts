@@ -177,8 +177,10 @@ describe('charts in other front ends', function () {
     const { page, html } = await nbconvertPage(name, ['--HTMLExporter.sanitize_html=True'], jupyter);
     try {
       assert.equal(await picturesOn(page), 2, 'both PNGs shown');
-      const shown = await page.evaluate(() => document.body.innerText);
-      assert.ok(!/function|Plotly|onload|base64|&lt;|<img|<div/.test(shown), `no script or markup shown as text: ${shown.slice(0, 400)}`);
+      // The outputs' text (nbconvert 7.17 prints the markdown cells' own headings as escaped HTML, charts or not).
+      const shown = await page.evaluate(() => Array.from(document.querySelectorAll('.jp-OutputArea')).map((e) => (e as HTMLElement).innerText));
+      assert.equal(shown.length, 2, 'two output areas');
+      assert.ok(shown.every((t) => !/function|Plotly|onload|base64|&lt;|<[a-z]/i.test(t)), `no script or markup shown as text in the outputs: ${shown.join(' | ').slice(0, 400)}`);
       assert.ok(!/onload=|downhillPlotly/.test(html), 'no loader in the file');
     } finally {
       await page.close();
@@ -204,6 +206,15 @@ describe('charts in other front ends', function () {
       const changed = readNotebook(executed);
       changed.metadata.edited_outside_jupyter = true;
       fs.writeFileSync(path.join(nb6.served, 'untrusted.ipynb'), JSON.stringify(changed, null, 1));
+      // Another kernel's notebook (plotly.py writes the Plotly JSON beside its own HTML): left to that HTML.
+      const python = readNotebook(executed);
+      python.metadata.kernelspec = { name: 'python3', display_name: 'Python 3', language: 'python' };
+      for (const cell of python.cells) {
+        if (cell.cell_type !== 'code') continue;
+        for (const o of cell.outputs) if (o.output_type === 'display_data') o.data['text/html'] = '<p class="plotly-py-chart">drawn by plotly.py</p>';
+      }
+      fs.writeFileSync(path.join(nb6.served, 'python.ipynb'), JSON.stringify(python, null, 1));
+      trust(path.join(nb6.served, 'python.ipynb'), nb6.env);
       trust(path.join(nb6.served, 'charts.ipynb'), nb6.env);
       trust(path.join(nb6.served, 'second.ipynb'), nb6.env);
     });
@@ -221,6 +232,17 @@ describe('charts in other front ends', function () {
         assert.equal((await chartsOn(page)).drawn, 2, 'drawn after the refresh');
         assert.equal(plotlyLoads.length, 2, 'once per page load');
         assert.deepEqual(errors.filter((e) => /plotly|downhill/i.test(e)), []);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it("another kernel's notebook keeps its own rendering of Plotly outputs (its HTML part), not downhill's", async () => {
+      const { page } = await openNotebook(browser, nb6.url('python.ipynb'));
+      try {
+        await page.waitForFunction(() => document.querySelectorAll('.plotly-py-chart').length === 2, undefined, { timeout: 60000 });
+        await page.waitForTimeout(1000);
+        assert.equal((await chartsOn(page)).figures, 0, 'no chart taken over by downhill');
       } finally {
         await page.close();
       }

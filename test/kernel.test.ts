@@ -53,13 +53,14 @@ describe('kernelspec: install, list, remove', function () {
     assert.match(r.stdout, /installed the chart renderer for JupyterLab and Notebook 7 in \S+labextensions\/downhill-charts/);
   });
 
-  it('install --prefix also writes the classic Notebook 6 renderer (nbextension) and enables it where Notebook 6 reads its config', async () => {
+  it('install --prefix also writes the classic Notebook 6 renderer (nbextension) and enables it in DIR/etc/jupyter (read back by Notebook 6 with that folder on JUPYTER_CONFIG_PATH)', async () => {
     const prefix = tempDir();
     const r = await cli(['kernel', 'install', '--prefix', prefix]);
     assert.equal(r.code, 0, r.stderr);
     const module = path.join(prefix, 'share', 'jupyter', 'nbextensions', 'downhill', 'main.js');
     const source = fs.readFileSync(module, 'utf8');
-    assert.match(source, /register_mime_type\('application\/vnd\.plotly\.v1\+json'|register_mime_type\(MIME/);
+    assert.match(source, /var MIME = 'application\/vnd\.plotly\.v1\+json'/);
+    assert.match(source, /OutputArea\.prototype\.append_mime_type = function/);
     assert.match(source, /kernelspecs\/downhill\/plotly\.min\.js\?v=\d/);
     assert.match(r.stdout, /installed the chart renderer for classic Notebook 6 in \S+nbextensions\/downhill\/main\.js/);
     // What Notebook 6 itself reads: its config manager, over the prefix's etc/jupyter.

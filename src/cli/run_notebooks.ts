@@ -47,7 +47,13 @@ export async function runNotebooks(files: string[], options: RunManyOptions): Pr
   const notebooks = files.map((file) => ({ file, notebook: readNotebook(file) }));
   const log = (line: string) => !options.quiet && process.stderr.write(line + '\n');
   const jobs = options.jobs ?? 1;
-  const renders = process.env.DOWNHILL_PNG === '0' ? undefined : await startRenderService(jobs);
+  const renders =
+    process.env.DOWNHILL_PNG === '0'
+      ? undefined
+      : await startRenderService(jobs).catch((e: unknown) => {
+          log(`(no shared Chromium for the charts' pictures, each kernel draws its own: ${e instanceof Error ? e.message : e})`);
+          return undefined;
+        });
   try {
     return await runAll(files, notebooks, options, jobs, log, renders ? { [RENDER_SOCKET_ENV]: renders.socket } : {});
   } finally {

@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { Figure } from '../plot/figure';
 import { launchChromium } from './browser';
-import { smallerPNG } from './png_compression';
 import { plotlySource } from './plotly_bundle';
 
 /** The PNG, and a WebP copy that looks the same (for a contour map a fifth of the re-deflated PNG; for a few lines on white it can be heavier). */
@@ -74,7 +73,7 @@ export class Renderer {
         { spec: { data: figure.data, layout: figure.layout }, width, height, scale, webp, quality: WEBP_QUALITY },
       );
       const bytes = (url: string) => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
-      return { png: smallerPNG(bytes(urls.png)), ...(urls.webp?.startsWith('data:image/webp') ? { webp: bytes(urls.webp) } : {}) };
+      return { png: bytes(urls.png), ...(urls.webp?.startsWith('data:image/webp') ? { webp: bytes(urls.webp) } : {}) };
     });
     slot.queue = job.catch(() => undefined).then(() => {
       slot.pending--;
@@ -87,18 +86,25 @@ export class Renderer {
   private slot(): Slot {
     const idle = this.slots.reduce<Slot | undefined>((best, s) => (!best || s.pending < best.pending ? s : best), undefined);
     if (idle && (idle.pending === 0 || this.slots.length >= this.maxPages)) return idle;
-    const slot: Slot = { page: this.openPage(), queue: Promise.resolve(), pending: 0 };
-    slot.page.catch(() => (this.slots = this.slots.filter((s) => s !== slot)));
+    const forget = () => (this.slots = this.slots.filter((s) => s !== slot));
+    const slot: Slot = { page: this.openPage(forget), queue: Promise.resolve(), pending: 0 };
+    slot.page.catch(forget);
     this.slots.push(slot);
     return slot;
   }
 
-  private async openPage(): Promise<Page> {
+  /** A new page with plotly.js loaded; `onCrash` when its renderer process dies. */
+  private async openPage(onCrash: () => void): Promise<Page> {
     if (!this.browser) {
-      this.browser = launchChromium();
-      this.browser.catch(() => (this.browser = undefined));
+      const browser = (this.browser = launchChromium());
+      browser.then(
+        // A Chromium that dies (killed, out of memory) is forgotten with its pages: the next render starts a new one.
+        (b) => b.on('disconnected', () => this.browser === browser && ((this.browser = undefined), (this.slots = []))),
+        () => (this.browser = undefined),
+      );
     }
     const page = await (await this.browser).newPage();
+    page.on('crash', onCrash);
     await page.setContent('<!DOCTYPE html><html><body></body></html>');
     await page.addScriptTag({ content: plotlySource() });
     return page;

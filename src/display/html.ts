@@ -35,40 +35,56 @@ export function figureBox(fig: Figure): string {
  * between. A chart on screen when its turn comes goes first; the rest are drawn while
  * the page is idle, top to bottom. So a long lesson
  * opens with its first screen live in about the time plotly.js takes to start, instead
- * of after every chart on the page. Until its turn, a chart shows its picture. If
- * plotly.js has not appeared after a minute, each waiting chart says so.
+ * of after every chart on the page. Until its turn, a chart shows its picture; a chart
+ * plotly.js cannot draw keeps it. If plotly.js fails to load, or has not come a minute
+ * after the page loaded, each waiting chart says so (and is drawn if it comes later).
  */
 export const CHART_QUEUE_SCRIPT = `<script type="text/javascript">window.downhillChart = (function () {
-  var pending = [], busy = false, started = Date.now(), polling;
+  var pending = [], busy = false, loadedAt, noted = false, polling;
+  window.addEventListener('load', function () { loadedAt = Date.now(); });
   function onScreen(chart) { var r = chart.el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }
   function later(f) { (window.requestIdleCallback || function (g) { return setTimeout(g, 16); })(f); }
+  function note() {
+    noted = true;
+    pending.forEach(function (c) { c.el.insertAdjacentHTML('beforeend', '<p class="downhill-note" style="color:#B00020">plotly.js has not loaded on this page (it is embedded in the page, or assets/plotly.min.js beside it), so this is the static image.</p>'); });
+  }
   function next() {
     if (busy || !pending.length) return;
     if (!window.Plotly) {
-      if (Date.now() - started > 60000) return pending.forEach(function (c) { c.el.insertAdjacentHTML('beforeend', '<p style="color:#B00020">plotly.js did not load on this page (it is embedded in the page, or a file beside it), so this is the static image.</p>'); });
-      if (!polling) polling = setTimeout(function () { polling = undefined; next(); }, 50);
+      if (!noted && (window.downhillPlotlyFailed || (loadedAt && Date.now() - loadedAt > 60000))) note();
+      if (!polling && !window.downhillPlotlyFailed) polling = setTimeout(function () { polling = undefined; next(); }, noted ? 1000 : 50);
       return;
     }
     var i = 0;
     while (i < pending.length && !onScreen(pending[i])) i++;
     var chart = pending.splice(i < pending.length ? i : 0, 1)[0];
     busy = true;
-    chart.el.innerHTML = '';
-    Promise.resolve().then(function () { return window.Plotly.newPlot(chart.el, chart.spec); }).catch(function (e) { console.error(e); }).then(function () {
+    // The picture lies over the chart while plotly.js builds it, and goes once it stands: a failed draw keeps it.
+    var pictures = Array.prototype.slice.call(chart.el.querySelectorAll('img'));
+    chart.el.style.position = 'relative';
+    pictures.forEach(function (img) { img.style.position = 'absolute'; img.style.top = '0'; img.style.left = '0'; img.style.zIndex = '1'; });
+    Promise.resolve().then(function () { return window.Plotly.newPlot(chart.el, chart.spec); }).then(function () {
+      pictures.forEach(function (img) { img.remove(); });
+    }, function (e) {
+      pictures.forEach(function (img) { img.style.position = 'static'; });
+      console.error(e);
+    }).then(function () {
       busy = false;
       pending.some(onScreen) ? setTimeout(next, 0) : later(next);
     });
   }
   return function (id, spec) {
-    pending.push({ el: document.getElementById(id), spec: spec });
+    var el = document.getElementById(id);
+    if (!el) return console.error('downhill: no element #' + id + ' for a chart');
+    pending.push({ el: el, spec: spec });
     next();
   };
 })();</script>`;
 
 /**
  * A figure as an HTML fragment of a page (downhill export, the gallery, toHTML): a div
- * and a script that hands it to the page's chart queue (CHART_QUEUE_SCRIPT, which the
- * page must carry). An optional picture (`image`, a data: URL) sits inside the div, so
+ * and a script that hands it to the page's chart queue (CHART_QUEUE_SCRIPT, in the
+ * page's head; without it the chart is drawn as soon as plotly.js is there). An optional picture (`image`, a data: URL) sits inside the div, so
  * that viewers that drop scripts still show it; the chart replaces it when drawn.
  */
 export function figureFragment(fig: Figure, options: { id?: string; image?: string } = {}): string {
@@ -80,7 +96,8 @@ export function figureFragment(fig: Figure, options: { id?: string; image?: stri
   const spec = { data: shown.data, layout: shown.layout, frames: shown.frames ?? [], config: { responsive: true, displaylogo: false } };
   return [
     `<div class="downhill-figure" id="${id}" style="${figureBox(fig)}">${img}</div>`,
-    `<script type="text/javascript">downhillChart(${JSON.stringify(id)}, ${scriptJSON(spec)});</script>`,
+    // A page without the queue (a caller's own page) still gets the chart, drawn once plotly.js is there.
+    `<script type="text/javascript">(window.downhillChart || function (id, spec) { var t = setInterval(function () { if (window.Plotly) { clearInterval(t); var el = document.getElementById(id); el.innerHTML = ''; window.Plotly.newPlot(el, spec); } }, 100); })(${JSON.stringify(id)}, ${scriptJSON(spec)});</script>`,
   ].join('\n');
 }
 

@@ -2,7 +2,8 @@ import { finalFrameState } from '../plot/animation';
 import { Figure } from '../plot/figure';
 import { Renderer, StillImages, StillRequest } from './chromium_renderer';
 import { inNotebook } from './kernel';
-import { RENDER_SOCKET_ENV, renderShared } from './render_service';
+import { smallerPNG } from './png_compression';
+import { RENDER_SOCKET_ENV, ServiceUnreachable, renderShared } from './render_service';
 
 export { StillImages } from './chromium_renderer';
 
@@ -28,15 +29,15 @@ export async function toPNG(fig: Figure, options: PngOptions = {}): Promise<Buff
 }
 
 /**
- * The PNG and a WebP copy, drawn once: a notebook output keeps the PNG as its
- * `image/png` part (the standard still image) and shows the lighter of the two inside
- * its HTML part, so the picture is not stored twice at full weight.
+ * The PNG (re-deflated: see png_compression.ts) and a WebP copy, drawn once: a notebook
+ * output keeps the PNG as its `image/png` part (the standard still image) and the WebP
+ * as `image/webp` when it is lighter (exported pages show that one).
  */
 export function toStillImages(fig: Figure, options: PngOptions = {}): Promise<StillImages> {
   return render(fig, options, true);
 }
 
-function render(fig: Figure, options: PngOptions, webp: boolean): Promise<StillImages> {
+async function render(fig: Figure, options: PngOptions, webp: boolean): Promise<StillImages> {
   const request: StillRequest = {
     figure: finalFrameState(fig),
     width: options.width ?? Number(fig.layout.width ?? 800),
@@ -45,7 +46,11 @@ function render(fig: Figure, options: PngOptions, webp: boolean): Promise<StillI
     webp,
   };
   const shared = process.env[RENDER_SOCKET_ENV];
-  return shared ? renderShared(shared, request).catch(() => renderer.render(request)) : renderer.render(request);
+  // The run's shared Chromium when there is one; this process's own when there is none or it cannot be reached.
+  const images = shared
+    ? await renderShared(shared, request).catch((e: unknown) => (e instanceof ServiceUnreachable ? renderer.render(request) : Promise.reject(e)))
+    : await renderer.render(request);
+  return { ...images, png: smallerPNG(images.png) };
 }
 
 /** Closes the shared Chromium now (it also closes by itself when idle). */

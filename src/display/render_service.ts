@@ -31,6 +31,19 @@ export interface RenderService {
   close(): Promise<void>;
 }
 
+/** The largest render request taken (an animated figure is a few MB). */
+const MAX_REQUEST_BYTES = 64 * 2 ** 20;
+/** How long a kernel waits for its picture (queued behind other kernels' included) before giving up on it. */
+const REPLY_TIMEOUT_MS = 180000;
+
+function isRequest(value: unknown): value is StillRequest {
+  const r = value as Partial<StillRequest> | null;
+  return (
+    typeof r === 'object' && r !== null && typeof r.figure === 'object' && r.figure !== null && Array.isArray(r.figure.data) &&
+    typeof r.figure.layout === 'object' && [r.width, r.height, r.scale].every((n) => typeof n === 'number' && n > 0 && n <= 10000) && typeof r.webp === 'boolean'
+  );
+}
+
 /** Starts the service with up to `pages` Chromium pages (renders from parallel kernels run side by side). */
 export async function startRenderService(pages: number): Promise<RenderService> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'downhill-render-'));
@@ -38,17 +51,22 @@ export async function startRenderService(pages: number): Promise<RenderService> 
   const renderer = new Renderer(() => 60000, Math.max(1, pages));
   let count = 0;
   const server = http.createServer((req, res) => {
+    const answer = (status: number, reply: Reply) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let bytes = 0;
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes <= MAX_REQUEST_BYTES) chunks.push(c);
+    });
     req.on('end', () => {
-      const answer = (status: number, reply: Reply) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
-      let request: StillRequest;
+      if (bytes > MAX_REQUEST_BYTES) return answer(413, { error: `a render request of ${bytes} bytes (at most ${MAX_REQUEST_BYTES})` });
+      let request: unknown;
       try {
-        request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StillRequest;
+        request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch (e) {
-        answer(400, { error: `not a render request: ${(e as Error).message}` });
-        return;
+        return answer(400, { error: `not JSON: ${(e as Error).message}` });
       }
+      if (!isRequest(request)) return answer(400, { error: 'not a render request: { figure: { data, layout }, width, height, scale, webp }' });
       renderer.render(request).then(
         (images) => {
           count++;
@@ -70,10 +88,16 @@ export async function startRenderService(pages: number): Promise<RenderService> 
   };
 }
 
-/** Renders through the service at `socket`; rejects when it cannot be reached or fails (the caller then renders itself). */
+/** The service could not be reached (no such socket, refused, cut off): the caller draws the picture itself. */
+export class ServiceUnreachable extends Error {}
+
+/**
+ * Renders through the service at `socket`. Rejects with ServiceUnreachable when it cannot
+ * be reached, and with the service's own message when the figure could not be drawn.
+ */
 export function renderShared(socket: string, request: StillRequest): Promise<StillImages> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: socket, path: '/render', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = http.request({ socketPath: socket, path: '/render', method: 'POST', headers: { 'content-type': 'application/json' }, timeout: REPLY_TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -85,9 +109,10 @@ export function renderShared(socket: string, request: StillRequest): Promise<Sti
           reject(e);
         }
       });
-      res.on('error', reject);
+      res.on('error', (e) => reject(new ServiceUnreachable(e.message)));
     });
-    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`no picture from the render service within ${REPLY_TIMEOUT_MS / 1000} s`)));
+    req.on('error', (e) => reject(e.message.startsWith('no picture') ? e : new ServiceUnreachable(e.message)));
     req.end(JSON.stringify(request));
   });
 }

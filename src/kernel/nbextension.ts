@@ -8,8 +8,9 @@ import { KERNEL_NAME } from './kernelspec';
 
 /**
  * downhill's chart renderer for classic Jupyter Notebook 6: an nbextension (an AMD module
- * that Notebook 6 loads on every notebook page) registering a renderer for the Plotly
- * MIME type, as the JupyterLab extension does for Lab and Notebook 7. A chart output is
+ * that Notebook 6 loads on every notebook page) that draws the Plotly MIME type of the
+ * downhill kernel's notebooks, as the JupyterLab extension does for Lab and Notebook 7
+ * (a Python notebook's plotly.py outputs keep their own HTML and plotly.js). A chart output is
  * then the Plotly JSON, a PNG and a line of text, with no HTML or script of its own, so
  * an export that drops scripts (nbconvert --HTMLExporter.sanitize_html=True, GitHub)
  * shows the PNG, and no loader code can leak into it as text.
@@ -31,7 +32,13 @@ define(['jquery', 'base/js/namespace', 'notebook/js/outputarea'], function ($, J
   var MIME = '${PLOTLY_MIME}';
   var PLOTLY = 'kernelspecs/${KERNEL_NAME}/${PLOTLY_KERNEL_FILE}?v=${plotlyVersion()}';
   var OutputArea = outputarea.OutputArea;
-  var appending; // the output whose chart is being appended: its PNG shows until the chart is drawn
+  var drawn = [];
+
+  /** Only the downhill kernel's notebooks: another kernel's Plotly outputs (plotly.py's) stay with their own HTML. */
+  function ours() {
+    var spec = Jupyter.notebook && Jupyter.notebook.metadata && Jupyter.notebook.metadata.kernelspec;
+    return !!spec && spec.name === '${KERNEL_NAME}';
+  }
 
   function plotly() {
     if (window.Plotly && window.Plotly.newPlot) return Promise.resolve(window.Plotly);
@@ -47,17 +54,35 @@ define(['jquery', 'base/js/namespace', 'notebook/js/outputarea'], function ($, J
     return window.downhillPlotly;
   }
 
-  function appendChart(spec, md, element) {
-    var area = this.create_output_subarea(md, 'output_downhill', MIME);
+  /** Charts replaced by a display update, a clear or a re-run are purged (plotly.js keeps a resize listener per chart). */
+  function purgeGone(P) {
+    drawn = drawn.filter(function (el) {
+      if (document.body.contains(el)) return true;
+      P.purge(el);
+      return false;
+    });
+  }
+
+  /** The output's PNG at once, then the chart drawn over it from the Plotly JSON. */
+  function appendChart(json, element) {
+    var area = this.create_output_subarea(json.metadata || {}, 'output_downhill', MIME);
     var box = $('<div class="downhill-figure"></div>').appendTo(area);
-    var png = appending && appending.data && appending.data['image/png'];
+    var png = json.data['image/png'];
     if (png) $('<img style="max-width:100%;height:auto">').attr('src', 'data:image/png;base64,' + png).appendTo(box);
     element.append(area);
-    var figure = JSON.parse(JSON.stringify(spec));
+    var figure = JSON.parse(JSON.stringify(json.data[MIME]));
     plotly().then(function (P) {
-      box.empty();
+      purgeGone(P);
+      // The picture lies over the chart while plotly.js builds it, and goes once it stands: a failed draw keeps it.
+      var pictures = box.css('position', 'relative').children('img').css({ position: 'absolute', top: 0, left: 0, zIndex: 1 });
       var config = $.extend({}, figure.config, { displaylogo: false });
-      return P.newPlot(box[0], { data: figure.data, layout: figure.layout, frames: figure.frames || [], config: config });
+      return P.newPlot(box[0], { data: figure.data, layout: figure.layout, frames: figure.frames || [], config: config }).then(function () {
+        pictures.remove();
+        drawn.push(box[0]);
+      }, function (e) {
+        pictures.css('position', 'static');
+        throw e;
+      });
     }).catch(function (e) {
       $('<p class="downhill-note" style="color:#57606a;font:12px/1.4 sans-serif;margin:2px 0 6px"></p>')
         .text('Static image: ' + e.message + '. Install the kernel again (downhill kernel install) to get the interactive chart.')
@@ -68,22 +93,28 @@ define(['jquery', 'base/js/namespace', 'notebook/js/outputarea'], function ($, J
 
   function load_ipython_extension() {
     var appendMimeType = OutputArea.prototype.append_mime_type;
-    OutputArea.prototype.append_mime_type = function (json) {
-      appending = json;
-      try { return appendMimeType.apply(this, arguments); } finally { appending = undefined; }
+    OutputArea.prototype.append_mime_type = function (json, element, handle_inserted) {
+      if (!json.data || json.data[MIME] === undefined || !ours()) return appendMimeType.apply(this, arguments);
+      var inserted = appendChart.call(this, json, element);
+      if (handle_inserted !== undefined) setTimeout(handle_inserted, 0);
+      this.events.trigger('output_appended.OutputArea', [MIME, json.data[MIME], json.metadata || {}, inserted]);
+      return inserted;
     };
-    OutputArea.prototype.register_mime_type(MIME, appendChart, { safe: true, index: 0 });
-    // Charts shown before this module loaded (the notebook can open first; each output has
-    // its own .output_area, in order) are drawn again in place, leaving the notebook unchanged.
-    (Jupyter.notebook ? Jupyter.notebook.get_cells() : []).forEach(function (cell) {
+    // Charts shown before this module loaded (the notebook can open first) showed their PNG: each
+    // such output is drawn again in its own place, found by its picture, leaving the notebook unchanged.
+    if (!ours()) return;
+    Jupyter.notebook.get_cells().forEach(function (cell) {
       var area = cell.output_area;
       if (!area) return;
-      var elements = area.element.children('.output_area');
-      area.outputs.forEach(function (output, k) {
-        if (!output.data || !output.data[MIME] || !elements[k] || $(elements[k]).find('.downhill-figure').length) return;
-        $(elements[k]).children('.output_subarea').remove();
-        appending = output;
-        try { appendChart.call(area, output.data[MIME], output.metadata || {}, $(elements[k])); } finally { appending = undefined; }
+      area.outputs.forEach(function (output) {
+        var png = output.data && output.data[MIME] !== undefined && output.data['image/png'];
+        if (!png) return;
+        area.element.children('.output_area').each(function () {
+          var img = $(this).children('.output_png').find('img');
+          if (img.length !== 1 || img.attr('src') !== 'data:image/png;base64,' + png) return;
+          $(this).children('.output_subarea').remove();
+          appendChart.call(area, output, $(this));
+        });
       });
     });
   }

@@ -20,7 +20,7 @@ export function assetTags(assets: PageAssets, withPlotly: boolean): string {
   if (assets === 'inline') return [`<style>${katexCSS()}</style>`, withPlotly ? plotlyScriptTag() : ''].join('\n');
   // plotly.js (4.8 MB; 3–4 s to start in Chromium on 2 slow cores) is fetched once the page has loaded, so the text,
   // the math and each chart's picture show first and the load event does not wait for it; the charts turn live after.
-  const loadPlotly = `<script type="text/javascript">window.addEventListener('load', function () { var s = document.createElement('script'); s.src = '${PLOTLY}'; document.head.appendChild(s); });</script>`;
+  const loadPlotly = `<script type="text/javascript">window.addEventListener('load', function () { var s = document.createElement('script'); s.src = '${PLOTLY}'; s.onerror = function () { window.downhillPlotlyFailed = true; }; document.head.appendChild(s); });</script>`;
   return [`<link rel="stylesheet" href="${KATEX}">`, withPlotly ? loadPlotly : ''].join('\n');
 }
 
