@@ -128,7 +128,8 @@ class Protocol(unittest.TestCase):
         self.assertEqual(len(results), 1)
         data = results[0]["content"]["data"]
         self.assertIn("application/vnd.plotly.v1+json", data)
-        self.assertIn("text/html", data)
+        self.assertIn("text/plain", data)
+        self.assertNotIn("text/html", data, "no HTML or script: viewers without a Plotly renderer show the PNG")
         self.assertEqual(data["application/vnd.plotly.v1+json"]["data"][0]["y"], [3, 2, 1])
 
     def test_interrupt_stops_a_busy_loop_and_the_kernel_goes_on(self):
