@@ -46,7 +46,7 @@ export async function galleryWeight(dir: string, rounds = 3): Promise<GalleryWei
   try {
     for (const page of pages) {
       const loadTimes: number[] = [];
-      const times: number[] = [];
+      const firstScreenTimes: number[] = [];
       const firstTimes: number[] = [];
       const allTimes: number[] = [];
       let charts = 0;
@@ -76,14 +76,14 @@ export async function galleryWeight(dir: string, rounds = 3): Promise<GalleryWei
           return { load, firstScreen: Math.max(load, ...w.firstScreen.map((i) => w.drawnAt[i])), first: drawn.length ? Math.min(...drawn) : load, all: Math.max(load, ...drawn) };
         });
         loadTimes.push(t.load / 1000);
-        times.push(t.firstScreen / 1000);
+        firstScreenTimes.push(t.firstScreen / 1000);
         firstTimes.push(t.first / 1000);
         allTimes.push(t.all / 1000);
         await tab.close();
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      measured.push({ page, bytes: fs.statSync(path.join(dir, page)).size, charts, loadSeconds: median(loadTimes), openSeconds: median(times), firstChartSeconds: median(firstTimes), allDrawnSeconds: median(allTimes) });
-      process.stderr.write(`${page}: loaded in ${loadTimes.map((t) => t.toFixed(2)).join(', ')} s; first screen live in ${times.map((t) => t.toFixed(2)).join(', ')} s; first chart in ${firstTimes.map((t) => t.toFixed(2)).join(', ')} s; all ${charts} charts in ${allTimes.map((t) => t.toFixed(2)).join(', ')} s\n`);
+      measured.push({ page, bytes: fs.statSync(path.join(dir, page)).size, charts, loadSeconds: median(loadTimes), openSeconds: median(firstScreenTimes), firstChartSeconds: median(firstTimes), allDrawnSeconds: median(allTimes) });
+      process.stderr.write(`${page}: loaded in ${loadTimes.map((t) => t.toFixed(2)).join(', ')} s; first screen live in ${firstScreenTimes.map((t) => t.toFixed(2)).join(', ')} s; first chart in ${firstTimes.map((t) => t.toFixed(2)).join(', ')} s; all ${charts} charts in ${allTimes.map((t) => t.toFixed(2)).join(', ')} s\n`);
     }
   } finally {
     await browser.close();

@@ -55,16 +55,16 @@ export async function runNotebooks(files: string[], options: RunManyOptions): Pr
           return undefined;
         });
   try {
-    return await runAll(files, notebooks, options, jobs, log, renders ? { [RENDER_SOCKET_ENV]: renders.socket } : {});
+    return await runAll(notebooks, options, jobs, log, renders ? { [RENDER_SOCKET_ENV]: renders.socket } : {});
   } finally {
     if (renders?.rendered()) log(`${renders.rendered()} chart picture${renders.rendered() > 1 ? 's' : ''} drawn in one shared Chromium`);
     await renders?.close();
   }
 }
 
-async function runAll(files: string[], notebooks: { file: string; notebook: Notebook }[], options: RunManyOptions, jobs: number, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<RunOutcome[]> {
+async function runAll(notebooks: { file: string; notebook: Notebook }[], options: RunManyOptions, jobs: number, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<RunOutcome[]> {
   const outcomes = await pool(notebooks, jobs, async ({ file, notebook }, i): Promise<RunOutcome> => {
-    const name = files.length > 1 ? `[${i + 1}/${files.length} ${path.basename(file)}] ` : '';
+    const name = notebooks.length > 1 ? `[${i + 1}/${notebooks.length} ${path.basename(file)}] ` : '';
     log(`${name}running ${file}`);
     let result: RunResult;
     try {
@@ -97,6 +97,6 @@ async function runAll(files: string[], notebooks: { file: string; notebook: Note
     log(`${name}${result.ok ? 'done' : 'FAILED'} in ${result.seconds.toFixed(1)} s; wrote ${shown.startsWith('..') ? written : shown}`);
     return { file, notebook: result.notebook, result, written };
   });
-  if (files.length > 1) log(`${outcomes.filter((o) => o.result?.ok).length} of ${files.length} notebooks ran cleanly`);
+  if (notebooks.length > 1) log(`${outcomes.filter((o) => o.result?.ok).length} of ${notebooks.length} notebooks ran cleanly`);
   return outcomes;
 }

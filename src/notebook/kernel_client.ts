@@ -79,8 +79,6 @@ export class Kernel {
   private readonly control = new zmq.Dealer();
   private readonly iopub = new zmq.Subscriber();
   private readonly pending = new Map<string, Pending>();
-  /** The language_info of the kernel's kernel_info reply (what Jupyter writes into a notebook's metadata). */
-  languageInfo?: Record<string, unknown>;
   private readonly connectionFile: string;
   private readonly shellQueue: SendQueue;
   private readonly controlQueue: SendQueue;
@@ -217,6 +215,9 @@ export class Kernel {
       'run `downhill kernel list` to check the kernel, and `npm run build` if the project was not built.',
     );
   }
+
+  /** The language_info of the kernel's kernel_info reply (what Jupyter writes into a notebook's metadata). */
+  languageInfo?: Record<string, unknown>;
 
   get alive(): boolean {
     return !this.exit;
