@@ -1,15 +1,18 @@
 /*
  * downhill's native matrix product: OpenBLAS's sgemm, called on TensorFlow.js
  * WASM tensors in place (their float32 data lives in the WebAssembly heap, which
- * JavaScript sees as an ArrayBuffer). Built by `npm run build` when a C compiler
- * and OpenBLAS are present (Debian: apt-get install gcc libopenblas-dev); without
- * it, matMul stays on XNNPACK inside WASM.
+ * JavaScript sees as an ArrayBuffer), and a dense layer's passes around it: the
+ * bias and relu after the forward product, and the parameter gradients (relu mask,
+ * bias sums, xᵀ·g) in one call. Built by `npm run build` when a C compiler and
+ * OpenBLAS are present (Debian: apt-get install gcc libopenblas-dev); without it,
+ * matMul stays on XNNPACK inside WASM and dense layers use TF.js's kernels.
  */
 #include <node_api.h>
 #include <cblas.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "widest_vectors.h"
 
 /* From OpenBLAS: not in every cblas.h. */
 extern int openblas_get_num_threads(void);
@@ -96,6 +99,103 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* An optional Float32Array argument: null and undefined give NULL with length 0. */
+static bool optional_float32_view(napi_env env, napi_value value, float **data, size_t *length) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return false;
+  if (type == napi_null || type == napi_undefined) {
+    *data = NULL;
+    *length = 0;
+    return true;
+  }
+  return float32_view(env, value, data, length);
+}
+
+WIDEST_VECTORS static void add_bias(size_t rows, size_t cols, float *restrict out, const float *restrict bias, bool per_column) {
+  for (size_t r = 0; r < rows; r++)
+    for (size_t c = 0; c < cols; c++) out[r * cols + c] += per_column ? bias[c] : bias[0];
+}
+
+/* max(v, 0), keeping NaN (as v < 0 ? 0 : v does). */
+WIDEST_VECTORS static void relu(size_t n, float *restrict out) {
+  for (size_t i = 0; i < n; i++) out[i] = out[i] < 0.0f ? 0.0f : out[i];
+}
+
+/*
+ * biasActivation(out, bias, columns, relu): a dense layer's output after its
+ * product, in place: out[r][c] = act(out[r][c] + bias[c]), act relu or none; bias
+ * is one value per column, a single value, or null.
+ */
+static napi_value bias_activation(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  float *out, *bias;
+  size_t len_out, len_bias;
+  int64_t cols;
+  bool use_relu;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 4 || !float32_view(env, args[0], &out, &len_out) ||
+      !optional_float32_view(env, args[1], &bias, &len_bias) || !int_arg(env, args[2], &cols) ||
+      napi_get_value_bool(env, args[3], &use_relu) != napi_ok) {
+    napi_throw_type_error(env, NULL, "biasActivation: (Float32Array, Float32Array or null, int, bool) expected");
+    return NULL;
+  }
+  if (cols <= 0 || len_out % (size_t)cols != 0 || (bias && len_bias != (size_t)cols && len_bias != 1)) {
+    napi_throw_range_error(env, NULL, "biasActivation: the bias does not fit the output's columns");
+    return NULL;
+  }
+  if (bias) add_bias(len_out / (size_t)cols, (size_t)cols, out, bias, len_bias == (size_t)cols);
+  if (use_relu) relu(len_out, out);
+  return NULL;
+}
+
+/* g = dy * step(y): step is 1 where y > 0, NaN where y is NaN, else 0 (TF.js's tf.step), so NaN and inf carry as in dy * step(y). */
+WIDEST_VECTORS static void relu_gradient(size_t n, const float *restrict dy, const float *restrict y, float *restrict g) {
+  for (size_t i = 0; i < n; i++) g[i] = dy[i] * (y[i] > 0.0f ? 1.0f : (y[i] != y[i] ? y[i] : 0.0f));
+}
+
+WIDEST_VECTORS static void column_sums(size_t rows, size_t cols, const float *restrict g, float *restrict sums) {
+  for (size_t c = 0; c < cols; c++) sums[c] = 0.0f;
+  for (size_t r = 0; r < rows; r++)
+    for (size_t c = 0; c < cols; c++) sums[c] += g[r * cols + c];
+}
+
+/*
+ * denseParamGrad(rows, inputs, outputs, dy, x, y, dw, db, g): a dense layer's
+ * parameter gradients in one call. With y (the layer's relu output) and g given:
+ * g = dy ⊙ step(y), the gradient before the relu; without them g is dy. Then
+ * db = the sum of g's rows and dw = xᵀ·g (OpenBLAS). dy and g are rows × outputs,
+ * x rows × inputs, dw inputs × outputs, db outputs.
+ */
+static napi_value dense_param_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value args[9];
+  int64_t rows, inputs, outputs;
+  float *dy, *x, *y, *dw, *db, *g;
+  size_t len_dy, len_x, len_y, len_dw, len_db, len_g;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 9 || !int_arg(env, args[0], &rows) ||
+      !int_arg(env, args[1], &inputs) || !int_arg(env, args[2], &outputs) || !float32_view(env, args[3], &dy, &len_dy) ||
+      !float32_view(env, args[4], &x, &len_x) || !optional_float32_view(env, args[5], &y, &len_y) ||
+      !float32_view(env, args[6], &dw, &len_dw) || !float32_view(env, args[7], &db, &len_db) ||
+      !optional_float32_view(env, args[8], &g, &len_g)) {
+    napi_throw_type_error(env, NULL, "denseParamGrad: (int x3, Float32Array x2, Float32Array or null, Float32Array x2, Float32Array or null) expected");
+    return NULL;
+  }
+  if (rows <= 0 || inputs <= 0 || outputs <= 0 || rows > 0x7fffffff || inputs > 0x7fffffff || outputs > 0x7fffffff ||
+      len_dy / (size_t)rows != (size_t)outputs || len_dy % (size_t)rows != 0 || len_x / (size_t)rows != (size_t)inputs ||
+      len_x % (size_t)rows != 0 || len_dw / (size_t)inputs != (size_t)outputs || len_dw % (size_t)inputs != 0 ||
+      len_db != (size_t)outputs || (y == NULL) != (g == NULL) || (y && (len_y != len_dy || len_g != len_dy))) {
+    napi_throw_range_error(env, NULL, "denseParamGrad: shapes do not fit the arrays");
+    return NULL;
+  }
+  if (y) relu_gradient(len_dy, dy, y, g);
+  const float *grad = y ? g : dy;
+  column_sums((size_t)rows, (size_t)outputs, grad, db);
+  use_threads(rows * inputs * outputs);
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)inputs, (int)outputs, (int)rows, 1.0f, x, (int)inputs, grad, (int)outputs,
+              0.0f, dw, (int)outputs);
+  return NULL;
+}
+
 /* describe(): "OpenBLAS <config>, <n> threads for large products" */
 static napi_value describe(napi_env env, napi_callback_info info) {
   (void)info;
@@ -116,6 +216,10 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn);
   napi_set_named_property(env, exports, "sgemm", fn);
+  napi_create_function(env, "biasActivation", NAPI_AUTO_LENGTH, bias_activation, NULL, &fn);
+  napi_set_named_property(env, exports, "biasActivation", fn);
+  napi_create_function(env, "denseParamGrad", NAPI_AUTO_LENGTH, dense_param_grad, NULL, &fn);
+  napi_set_named_property(env, exports, "denseParamGrad", fn);
   napi_create_function(env, "describe", NAPI_AUTO_LENGTH, describe, NULL, &fn);
   napi_set_named_property(env, exports, "describe", fn);
   register_fused_updates(env, exports);

@@ -74,6 +74,47 @@ describe('data', () => {
     assert.deepEqual([...seen].sort((p, q) => p - q), Array.from({ length: 10 }, (_, i) => i));
   });
 
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`on ${backend}, each batch holds exactly its rows (on wasm written straight into the WebAssembly heap), and disposing it frees its memory`, async () => {
+      await dh.runtime.init({ backend });
+      try {
+        const d = dh.data.dataset({ x: Array.from({ length: 7 }, (_, i) => [i, i + 0.5, -i]), y: Array.from({ length: 7 }, (_, i) => i) });
+        const order = new dh.Random(5).permutation(7);
+        const dataIds = tf.engine().backend.numDataIds();
+        for (const o of [order, undefined]) {
+          let start = 0;
+          for (const b of dh.data.batches(d, 3, o)) {
+            const rows = Array.from({ length: b.size }, (_, j) => (o ? o[start + j] : start + j));
+            assert.deepEqual(b.x.shape, [b.size, 3]);
+            assert.deepEqual(Array.from(await b.x.data()), rows.flatMap((i) => [i, i + 0.5, -i]));
+            start += b.size;
+            tf.dispose([b.x, b.y]);
+          }
+        }
+        assert.equal(tf.engine().backend.numDataIds(), dataIds, 'every batch freed its memory');
+      } finally {
+        await initRuntime();
+      }
+    });
+  }
+
+  it('on wasm, a clone shares its data instead of copying it (as on cpu and webgpu), and outlives the original', async () => {
+    await dh.runtime.init({ backend: 'wasm' });
+    try {
+      const a = tf.tensor([1, 2, 3]);
+      const dataIds = tf.engine().backend.numDataIds();
+      const b = tf.clone(a);
+      assert.equal(tf.engine().backend.numDataIds(), dataIds, 'no new data for the clone');
+      assert.equal(b.dataId, a.dataId);
+      a.dispose();
+      assert.deepEqual(Array.from(await b.data()), [1, 2, 3]);
+      b.dispose();
+      assert.equal(tf.engine().backend.numDataIds(), dataIds - 1, 'freed with its last tensor');
+    } finally {
+      await initRuntime();
+    }
+  });
+
   it('split is seeded, disjoint and complete', () => {
     const d = dh.data.dataset({ x: Array.from({ length: 100 }, (_, i) => i), y: Array.from({ length: 100 }, (_, i) => i) });
     const { train, validation } = dh.data.split(d, 0.2, 1);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
+import { fusedDense } from '../src/runtime/kernels/dense';
 import { useNativeMatMul } from '../src/runtime/wasm_matmul';
 import { countReads } from './helpers/reads';
 import { expectDownhillError, initRuntime } from './helpers/setup';
@@ -287,26 +288,64 @@ describe('losses', () => {
     assert.ok(Math.abs(dh.losses.crossEntropy(z, oneHot).dataSync()[0] - reference(z).dataSync()[0]) < 1e-6, 'one-hot targets give the same');
   });
 
-  it('a dense layer is one kernel forward, and its backward pass computes no gradient for the data', async () => {
-    const model = dh.models.mlp({ sizes: [20, 8, 3], seed: 1 });
-    const x = tf.randomNormal([16, 20], 0, 1, 'float32', 4);
-    const y = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32');
-    const forward = await tf.profile(() => tf.tidy(() => model.forward(model.params, x)));
-    assert.deepEqual(forward.kernels.map((k) => k.name), ['DownhillDenseRelu', 'DownhillDense']);
-    const names = Object.keys(model.params);
-    const backward = await tf.profile(() =>
-      tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => dh.losses.crossEntropy(model.forward(Object.fromEntries(names.map((n, i) => [n, ps[i]])), x), y))(names.map((n) => model.params[n]))),
-    );
-    // ∂w2, ∂h (into the hidden layer) and ∂w1; no ∂x.
-    assert.equal(backward.kernels.filter((k) => k.name === 'BatchMatMul').length, 3);
-    // The gradients agree with the same layers written as separate ops.
-    const separate = (p: Record<string, tf.Tensor>) => dh.losses.crossEntropy(tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, p.w1), p.b1)), p.w2), p.b2), y);
-    const [ours, theirs] = [(p: Record<string, tf.Tensor>) => dh.losses.crossEntropy(model.forward(p, x), y), separate].map((f) =>
-      tf.grads((...ps: tf.Tensor[]) => f(Object.fromEntries(names.map((n, i) => [n, ps[i]]))))(names.map((n) => model.params[n])),
-    );
-    ours.forEach((g, i) => g.dataSync().forEach((v, j) => assert.ok(Math.abs(v - theirs[i].dataSync()[j]) < 1e-6, `${names[i]}[${j}]`)));
-    tf.dispose([x, y, ...ours, ...theirs]);
-    dh.models.disposeModel(model);
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`on ${backend}, a dense layer is one kernel forward, and its backward pass computes no gradient for the data`, async () => {
+      await dh.runtime.init({ backend });
+      try {
+        const model = dh.models.mlp({ sizes: [20, 8, 3], seed: 1 });
+        const x = tf.randomNormal([16, 20], 0, 1, 'float32', 4);
+        const y = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32');
+        const forward = await tf.profile(() => tf.tidy(() => model.forward(model.params, x)));
+        assert.deepEqual(forward.kernels.map((k) => k.name), ['DownhillDenseRelu', 'DownhillDense']);
+        const names = Object.keys(model.params);
+        const backward = await tf.profile(() =>
+          tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => dh.losses.crossEntropy(model.forward(Object.fromEntries(names.map((n, i) => [n, ps[i]])), x), y))(names.map((n) => model.params[n]))),
+        );
+        const counts = (kernel: string) => backward.kernels.filter((k) => k.name === kernel).length;
+        if (backend === 'wasm' && useNativeMatMul(true)) {
+          // One native call per layer for its mask, ∂b and ∂w, and one product for ∂h (into the hidden layer); no ∂x.
+          assert.deepEqual([counts('DownhillDenseParamGrad'), counts('BatchMatMul'), counts('Sum'), counts('Step')], [2, 1, 0, 0], backward.kernels.map((k) => k.name).join(', '));
+        } else {
+          // ∂w2, ∂h and ∂w1; no ∂x.
+          assert.equal(counts('BatchMatMul'), 3);
+        }
+        // The gradients agree with the same layers written as separate ops.
+        const separate = (p: Record<string, tf.Tensor>) => dh.losses.crossEntropy(tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, p.w1), p.b1)), p.w2), p.b2), y);
+        const [ours, theirs] = [(p: Record<string, tf.Tensor>) => dh.losses.crossEntropy(model.forward(p, x), y), separate].map((f) =>
+          tf.grads((...ps: tf.Tensor[]) => f(Object.fromEntries(names.map((n, i) => [n, ps[i]]))))(names.map((n) => model.params[n])),
+        );
+        ours.forEach((g, i) => g.dataSync().forEach((v, j) => assert.ok(Math.abs(v - theirs[i].dataSync()[j]) < 1e-6, `${names[i]}[${j}]`)));
+        tf.dispose([x, y, ...ours, ...theirs]);
+        dh.models.disposeModel(model);
+      } finally {
+        await initRuntime();
+      }
+    });
+  }
+
+  it('on wasm, the native dense gradient carries NaN and infinity as dy ⊙ step(y) does, and keeps no tensor', async function () {
+    await dh.runtime.init({ backend: 'wasm' });
+    try {
+      if (!useNativeMatMul(true)) this.skip(); // no addon here: the composite path is the one tested above
+      const x = tf.tensor2d([[1, -2], [0.5, 3], [2, 1]]);
+      const w = tf.tensor2d([[0.3, -1, 2], [1, 0.5, -0.25]]);
+      const b = tf.tensor1d([0.1, 0, -0.2]);
+      // dy with NaN and inf where the relu is off (step 0: NaN·0 and inf·0 are NaN) and on.
+      const dy = tf.tensor2d([[NaN, 1, 2], [Infinity, -1, 0.5], [1, 2, -3]]);
+      const before = tf.memory().numTensors;
+      const layer = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.mul(fusedDense(xs, ws, bs, 'relu'), dy);
+      const composite = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.mul(tf.relu(tf.add(tf.matMul(xs, ws), bs)), dy);
+      const ours = tf.grads(layer)([x, w, b]);
+      const theirs = tf.grads(composite)([x, w, b]);
+      assert.equal(tf.memory().numTensors, before + 6, 'only the six gradients are left');
+      ours.forEach((g, i) => {
+        const [a, e] = [Array.from(g.dataSync()), Array.from(theirs[i].dataSync())];
+        a.forEach((v, j) => assert.ok(Object.is(v, e[j]) || (Number.isNaN(v) && Number.isNaN(e[j])) || Math.abs(v - e[j]) < 1e-6, `gradient ${i}[${j}]: ${a} vs ${e}`));
+      });
+      tf.dispose([x, w, b, dy, ...ours, ...theirs]);
+    } finally {
+      await initRuntime();
+    }
   });
 
   it("on wasm without the native addon (XNNPACK's fused kernel) a dense layer trains as with it", async () => {

@@ -235,6 +235,28 @@ describe('fused optimizer updates match the composable reference', function () {
             const missing = registeredElementwiseUpdates().filter((spec) => !nativeUpdateLoop(spec)).map((spec) => spec.kernelName);
             assert.ok(registeredElementwiseUpdates().length >= 15 && missing.length === 0, `no C loop for ${missing.join(', ')} (rebuild: npm run build)`);
           });
+          it('the C loop rounds like the formula, one float32 rounding per operation (no FMA in any vector width)', () => {
+            const { ADAM_UPDATE } = require('../src/runtime/kernels/adam_update') as typeof import('../src/runtime/kernels/adam_update');
+            const loop = nativeUpdateLoop(ADAM_UPDATE)!;
+            const n = 4099; // not a multiple of any vector width: the tail runs too
+            const random = (seed: number, scale: number) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed * 1000 + i * 12.9898) * scale));
+            const [theta, grad, m] = [random(1, 2), random(2, 1), random(3, 0.1)];
+            const v = random(4, 0.01).map(Math.abs);
+            const a = { lr: 1e-3, weightDecay: 0.01, decoupled: 0, maximize: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, correction1: 0.271, sqrtCorrection2: 0.0447 };
+            const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+            loop([theta, grad, m, v], out, a);
+            // The same formula with every operation rounded to float32 (what C does without contraction into FMA).
+            const f = Math.fround;
+            const [lr, wd, b1, b2, eps, c1, sc2] = [a.lr, a.weightDecay, a.beta1, a.beta2, a.eps, a.correction1, a.sqrtCorrection2].map(f);
+            for (let i = 0; i < n; i++) {
+              const g = f(grad[i] + f(theta[i] * wd));
+              const mNext = f(f(m[i] * b1) + f(g * f(1 - b1)));
+              const vNext = f(f(v[i] * b2) + f(f(g * g) * f(1 - b2)));
+              const d = f(f(mNext / c1) / f(f(f(Math.sqrt(vNext)) / sc2) + eps));
+              const thetaNext = f(theta[i] - f(lr * f(d + 0)));
+              assert.deepEqual([out[0][i], out[1][i], out[2][i]], [thetaNext, mNext, vNext], `element ${i}`);
+            }
+          });
           for (const name of LARGE_OPTIMIZERS) {
             it(`${name}: ${LARGE} elements, one kernel per update, ${LARGE_STEPS} steps equal to the reference`, async () => {
               const [fused, reference] = [await trainLarge(OPTIMIZERS[name], true), await trainLarge(OPTIMIZERS[name], false)];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DownhillError } from '../errors';
 import { Random } from '../random';
+import { rowsToTensor } from '../runtime/rows_to_tensor';
 import { Dataset, widths } from './dataset';
 import { rememberLabelRange } from './labels';
 
@@ -14,7 +15,8 @@ export interface Batch {
 
 /**
  * Batches of a dataset, each copied out of host memory and uploaded on its own
- * (the caller disposes each batch). `order` is a permutation of the samples, or
+ * (on wasm the features go straight into the WebAssembly heap: rowsToTensor); the
+ * caller disposes each batch. `order` is a permutation of the samples, or
  * undefined for the dataset's order.
  */
 export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Generator<Batch> {
@@ -23,21 +25,18 @@ export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Gen
   for (let start = 0; start < d.size; start += batchSize) {
     const n = Math.min(batchSize, d.size - start);
     // A fresh buffer per batch: the cpu backend keeps a reference to it.
-    const x = new Float32Array(n * w.x);
     const y = labels ? new Int32Array(n * w.y) : new Float32Array(n * w.y);
     if (order) {
       for (let j = 0; j < n; j++) {
         const i = order[start + j];
-        x.set(d.x.subarray(i * w.x, (i + 1) * w.x), j * w.x);
         y.set(d.y.subarray(i * w.y, (i + 1) * w.y), j * w.y);
       }
     } else {
-      x.set(d.x.subarray(start * w.x, (start + n) * w.x));
       y.set(d.y.subarray(start * w.y, (start + n) * w.y));
     }
     const yTensor = tf.tensor(y, [n, ...d.yShape], labels ? 'int32' : 'float32');
     if (labels) rememberLabelRange(yTensor, y as Int32Array);
-    yield { x: tf.tensor(x, [n, ...d.xShape], 'float32'), y: yTensor, size: n };
+    yield { x: rowsToTensor(d.x, w.x, [n, ...d.xShape], start, n, order), y: yTensor, size: n };
   }
 }
 

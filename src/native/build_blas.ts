@@ -17,6 +17,11 @@ import { fusedUpdatesSource } from './fused_update_source';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SOURCES = ['blas_matmul.c', 'fused_updates.c'].map((f) => path.join(ROOT, 'native', f));
+const HEADERS = ['widest_vectors.h'].map((f) => path.join(ROOT, 'native', f));
+// -O3 vectorises the loops (no -march=native: the addon may run elsewhere; widest_vectors.h picks the vector
+// width when it loads). -fno-math-errno (sqrtf sets no errno) and -fno-trapping-math (no FP exception flags) let
+// it, without changing a value; -ffp-contract=off keeps every width's results bit for bit the same (no FMA).
+const FLAGS = ['-O3', '-fno-math-errno', '-fno-trapping-math', '-ffp-contract=off', '-shared', '-fPIC', '-Wall'];
 const KERNELS_DIR = path.join(__dirname, '..', 'runtime', 'kernels');
 const FIX = 'install a C compiler and OpenBLAS (Debian/Ubuntu: apt-get install gcc libopenblas-dev), then npm run build';
 
@@ -48,26 +53,24 @@ function build(): BuildStatus {
   const kernels = path.join(path.dirname(ADDON_PATH), 'fused_update_kernels.inc');
   const source = fusedUpdatesSource(elementwiseUpdates());
   if (!fs.existsSync(kernels) || fs.readFileSync(kernels, 'utf8') !== source) fs.writeFileSync(kernels, source);
-  const previous = upToDate([...SOURCES, kernels]);
+  const previous = upToDate([...SOURCES, ...HEADERS, kernels]);
   if (previous) return previous;
-  // -O3 vectorises the update loops (SSE2, which every x86-64 has; no -march=native: the addon may run elsewhere).
-  // -fno-math-errno (sqrtf sets no errno) and -fno-trapping-math (no FP exception flags) let it, without changing a value.
-  const args = ['-O3', '-fno-math-errno', '-fno-trapping-math', '-shared', '-fPIC', '-Wall', `-I${headers}`, `-I${path.dirname(ADDON_PATH)}`, ...SOURCES, '-lopenblas', '-lm', '-o', ADDON_PATH];
+  const args = [...FLAGS, `-I${headers}`, `-I${path.dirname(ADDON_PATH)}`, ...SOURCES, '-lopenblas', '-lm', '-o', ADDON_PATH];
   const result = spawnSync(compiler, args, { encoding: 'utf8' });
   if (result.error) return { built: false, reason: `no C compiler: ${compiler} could not be run (${(result.error as NodeJS.ErrnoException).code})`, fix: FIX };
   if (result.status !== 0) {
     const first = (result.stderr || result.stdout).split('\n').find((l) => /error/i.test(l)) ?? `${compiler} exited with ${result.status}`;
     return { built: false, reason: `the native matMul did not compile: ${first.trim()}`, fix: FIX };
   }
-  return { built: true, compiler, headers };
+  return { built: true, compiler, headers, flags: FLAGS };
 }
 
-/** The last build's status, when it built the addon after every input last changed (and with this compiler). */
+/** The last build's status, when it built the addon after every input last changed (and with this compiler and these flags). */
 function upToDate(inputs: string[]): BuildStatus | undefined {
   try {
     const last = JSON.parse(fs.readFileSync(BUILD_STATUS_PATH, 'utf8')) as BuildStatus;
     const built = fs.statSync(ADDON_PATH).mtimeMs;
-    const fresh = last.built && last.compiler === (process.env.CC || 'cc') && inputs.every((f) => fs.statSync(f).mtimeMs <= built);
+    const fresh = last.built && last.compiler === (process.env.CC || 'cc') && last.flags?.join(' ') === FLAGS.join(' ') && inputs.every((f) => fs.statSync(f).mtimeMs <= built);
     return fresh ? last : undefined;
   } catch {
     return undefined;

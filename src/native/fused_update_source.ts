@@ -77,7 +77,8 @@ export function formulaToC(formula: string): string[] {
 
 /**
  * One kernel as C: the loop, with the arrays as restrict parameters (GCC vectorises
- * it only when they are parameters), and `static void name(in, out, attr, n)`, which
+ * it only when they are parameters) and compiled for the widest vectors the CPU has
+ * (WIDEST_VECTORS, native/fused_updates.c), and `static void name(in, out, attr, n)`, which
  * calls it with the arrays and attributes of a call.
  */
 function kernelToC(spec: ElementwiseUpdate, cName: string): string {
@@ -89,7 +90,7 @@ function kernelToC(spec: ElementwiseUpdate, cName: string): string {
   ];
   const args = ['n', ...spec.inputs.map((_, i) => `in[${i}]`), ...spec.outputs.map((_, i) => `out[${i}]`), ...spec.attributes.map((_, i) => `attr[${i}]`)];
   return [
-    `static void ${cName}_loop(${parameters.join(', ')}) {`,
+    `WIDEST_VECTORS static void ${cName}_loop(${parameters.join(', ')}) {`,
     '  for (size_t i = 0; i < n; i++) {',
     ...spec.inputs.map((name) => `    const float ${name} = ${name}_[i];`),
     ...formulaToC(spec.formula).map((l) => `    ${l}`),

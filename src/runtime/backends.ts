@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { shareIdentityData } from './wasm_identity';
 import { speedUpMatMul } from './wasm_matmul';
 import { missingSharedLibrary } from './shared_library';
 import { webgpu } from './webgpu';
@@ -92,6 +93,7 @@ const wasm: BackendCandidate = {
         fix: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
       };
     }
+    shareIdentityData();
     return { ok: true, tfName: 'wasm', detail: speedUpMatMul() };
   },
 };

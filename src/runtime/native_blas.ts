@@ -7,13 +7,23 @@ export const ADDON_PATH = path.join(BUILD_DIR, 'blas_matmul.node');
 /** What the last build said, when it did not build. */
 export const BUILD_STATUS_PATH = path.join(BUILD_DIR, 'blas_matmul.json');
 
-export type BuildStatus = { built: true; compiler: string; headers: string } | { built: false; reason: string; fix: string };
+export type BuildStatus = { built: true; compiler: string; headers: string; flags?: string[] } | { built: false; reason: string; fix: string };
 
 export interface BlasAddon {
   /** out[i] = op(a[i])·op(b[i]), row-major float32; see native/blas_matmul.c. */
   sgemm(
     transposeA: boolean, transposeB: boolean, m: number, n: number, k: number,
     a: Float32Array, b: Float32Array, out: Float32Array, batch: number, batchA: number, batchB: number,
+  ): void;
+  /** In place: out[r][c] = act(out[r][c] + bias[c or 0]), act relu or none (a dense layer after its product). */
+  biasActivation(out: Float32Array, bias: Float32Array | null, columns: number, relu: boolean): void;
+  /**
+   * A dense layer's parameter gradients: g = dy ⊙ step(y) when y (its relu output) and g are given, else dy;
+   * db = Σ rows of g; dw = xᵀ·g.
+   */
+  denseParamGrad(
+    rows: number, inputs: number, outputs: number,
+    dy: Float32Array, x: Float32Array, y: Float32Array | null, dw: Float32Array, db: Float32Array, g: Float32Array | null,
   ): void;
   /** "OpenBLAS <config>, <n> threads". */
   describe(): string;

@@ -53,6 +53,9 @@ export function speedUpMatMul(): string {
     tf.unregisterKernel('_FusedMatMul', 'wasm');
     tf.registerKernel({ ...fused, kernelFunc: kernelFunc as unknown as tf.KernelFunc, [PATCHED]: true } as tf.KernelConfig);
   }
+  if (native.addon && !tf.getKernel(DENSE_PARAM_GRAD, 'wasm')) {
+    tf.registerKernel({ kernelName: DENSE_PARAM_GRAD, backendName: 'wasm', kernelFunc: denseParamGradKernel as unknown as tf.KernelFunc });
+  }
   return native.addon
     ? `matMul: native OpenBLAS (${native.addon.describe()})`
     : `matMul: XNNPACK inside WASM; the faster native OpenBLAS matMul is not in use: ${native.reason} (fix: ${native.fix})`;
@@ -82,10 +85,8 @@ function sgemmKernel(addon: BlasAddon, { inputs: { a, b }, backend, attrs }: Ker
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   if (tf.util.sizeFromShape(outer) !== batch) return undefined;
   const out = backend.makeOutput([...outer, m, n], 'float32');
-  // Views are taken after makeOutput: allocating may grow the heap and replace its buffer.
-  const heap = backend.wasm.HEAPU8.buffer;
-  const view = (t: tf.TensorInfo, size: number) => new Float32Array(heap, backend.dataIdMap.get(t.dataId).memoryOffset, size);
-  addon.sgemm(ta, tb, m, n, k, view(a, batchA * m * k), view(b, batchB * k * n), view(out, batch * m * n), batch, batchA, batchB);
+  const view = heapView(backend);
+  addon.sgemm(ta, tb, m, n, k, view(a), view(b), view(out), batch, batchA, batchB);
   return out;
 }
 
@@ -97,7 +98,7 @@ type FusedArgs = {
 
 /**
  * A dense layer's forward pass, x·W + b then relu, as one kernel: OpenBLAS's sgemm,
- * then the bias and the activation in one pass over the output in the heap.
+ * then the bias and the activation in one pass over the output in the heap (in C).
  * Other activations, and biases that are not one value per column, go to XNNPACK.
  */
 function fusedSgemmKernel(addon: BlasAddon, { inputs: { a, b, bias, preluActivationWeights }, backend, attrs }: FusedArgs): tf.TensorInfo | undefined {
@@ -107,18 +108,43 @@ function fusedSgemmKernel(addon: BlasAddon, { inputs: { a, b, bias, preluActivat
   if (bias && (bias.dtype !== 'float32' || (tf.util.sizeFromShape(bias.shape) !== n && tf.util.sizeFromShape(bias.shape) !== 1))) return undefined;
   const out = sgemmKernel(addon, { inputs: { a, b }, backend, attrs });
   if (!out) return undefined;
-  const heap = backend.wasm.HEAPU8.buffer;
-  const size = tf.util.sizeFromShape(out.shape);
-  const y = new Float32Array(heap, backend.dataIdMap.get(out.dataId).memoryOffset, size);
-  const beta = bias ? new Float32Array(heap, backend.dataIdMap.get(bias.dataId).memoryOffset, tf.util.sizeFromShape(bias.shape)) : undefined;
-  const relu = activation === 'relu';
-  const perColumn = beta?.length === n;
-  for (let i = 0; i < size; i++) {
-    let v = y[i];
-    if (beta) v += perColumn ? beta[i % n] : beta[0];
-    y[i] = relu && v < 0 ? 0 : v;
-  }
+  if (!bias && activation === 'linear') return out;
+  const view = heapView(backend);
+  addon.biasActivation(view(out), bias ? view(bias) : null, n, activation === 'relu');
   return out;
+}
+
+/** The kernel that gives a dense layer its parameter gradients in one call (see runtime/kernels/dense.ts). */
+export const DENSE_PARAM_GRAD = 'DownhillDenseParamGrad';
+
+/** Whether the active backend has DENSE_PARAM_GRAD: wasm with the native addon in use. */
+export function hasDenseParamGrad(): boolean {
+  return tf.getBackend() === 'wasm' && useNative && !!nativeBlas().addon && !!tf.getKernel(DENSE_PARAM_GRAD, 'wasm');
+}
+
+type DenseParamGradArgs = { inputs: { dy: tf.TensorInfo; x: tf.TensorInfo; y?: tf.TensorInfo }; backend: WasmBackend };
+
+/**
+ * dy [rows, out], x [rows, in] and, for a relu layer, y [rows, out] (its output) →
+ * [∂w, ∂b] for a linear layer, [∂w, ∂b, g] for a relu one (g = dy ⊙ step(y), which ∂x needs):
+ * the mask, the bias sums and xᵀ·g in one native call instead of five TF.js kernels.
+ */
+function denseParamGradKernel({ inputs: { dy, x, y }, backend }: DenseParamGradArgs): tf.TensorInfo[] {
+  const addon = nativeBlas().addon!;
+  const [rows, outputs] = dy.shape;
+  const inputs = x.shape[1];
+  const dw = backend.makeOutput([inputs, outputs], 'float32');
+  const db = backend.makeOutput([outputs], 'float32');
+  const g = y ? backend.makeOutput([rows, outputs], 'float32') : undefined;
+  const view = heapView(backend);
+  addon.denseParamGrad(rows, inputs, outputs, view(dy), view(x), y ? view(y) : null, view(dw), view(db), g ? view(g) : null);
+  return g ? [dw, db, g] : [dw, db];
+}
+
+/** A float32 tensor's data in the WASM heap; taken after every makeOutput, since allocating may grow the heap and replace its buffer. */
+function heapView(backend: WasmBackend): (t: tf.TensorInfo) => Float32Array {
+  const heap = backend.wasm.HEAPU8.buffer;
+  return (t) => new Float32Array(heap, backend.dataIdMap.get(t.dataId).memoryOffset, tf.util.sizeFromShape(t.shape));
 }
 
 function withRealTransposes(original: (args: KernelArgs) => tf.TensorInfo, transpose: tf.KernelConfig) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { DENSE_PARAM_GRAD, hasDenseParamGrad } from '../wasm_matmul';
 
 /**
  * A dense layer, y = act(x·w + b) with act relu or linear, as one kernel while
@@ -13,7 +14,10 @@ import * as tf from '@tensorflow/tfjs';
  *   ∂x = g·wᵀ   ∂w = xᵀ·g   ∂b = Σ over the rows of g
  *
  * The linear one does not keep its output for the backward pass (the relu one
- * needs it for the mask).
+ * needs it for the mask). On wasm with the native addon, g, ∂w and ∂b come from one
+ * native call (DENSE_PARAM_GRAD, runtime/wasm_matmul.ts) instead of five kernels; it
+ * computes them whenever the layer is differentiated, so a gradient with respect to
+ * the data alone also pays for ∂w.
  */
 const KERNELS = { linear: 'DownhillDense', relu: 'DownhillDenseRelu' } as const;
 const BACKENDS = ['cpu', 'wasm', 'webgpu', 'webgl', 'tensorflow'];
@@ -44,6 +48,10 @@ for (const [activation, kernelName] of Object.entries(KERNELS)) {
     outputsToSave: [activation === 'relu'],
     gradFunc: (dy, saved) => {
       const [x, w, y] = saved;
+      if (hasDenseParamGrad() && x.rank === 2) {
+        const [dw, db, g = dy as tf.Tensor] = tf.engine().runKernel(DENSE_PARAM_GRAD, { dy, x, ...(y ? { y } : {}) } as unknown as tf.NamedTensorMap, {}) as tf.Tensor[];
+        return { x: () => tf.matMul(g, w, false, true), w: () => dw, b: () => db };
+      }
       // Computed once, here: each input's gradient below runs in a tidy of its own.
       const g = activation === 'relu' ? tf.mul(dy as tf.Tensor, tf.step(y)) : (dy as tf.Tensor);
       return {
