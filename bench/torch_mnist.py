@@ -13,6 +13,7 @@ Usage:
       Loads the data, trains one epoch and prints {"maxRssMiB": peak resident set size}.
 DOWNHILL_TORCH_DEVICE=cuda runs it on the GPU (default: cpu).
 """
+import ctypes
 import json
 import os
 import resource
@@ -96,12 +97,31 @@ def fresh(task):
     return model, make_optimizer(model.parameters())
 
 
+def openblas_libraries():
+    """The OpenBLAS libraries loaded in this process (Debian's PyTorch does its products in one)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "openblas" in line and ".so" in line}
+    return [ctypes.CDLL(p) for p in sorted(paths)]
+
+
+def set_threads(threads):
+    """torch.set_num_threads, and the same for OpenBLAS's own thread pool: PyTorch leaves that one
+    alone, so Debian's PyTorch (BLAS_INFO=generic, OpenBLAS) would multiply on every core."""
+    torch.set_num_threads(threads)
+    pinned = []
+    for lib in openblas_libraries():
+        if hasattr(lib, "openblas_set_num_threads"):
+            lib.openblas_set_num_threads(threads)
+            pinned.append(lib.openblas_get_num_threads())
+    return pinned
+
+
 def serve(data):
     xtr, ytr, xte, yte = data
     print(json.dumps({"torch": torch.__version__, "device": str(DEVICE)}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        torch.set_num_threads(int(request["threads"]))
+        blas_threads = set_threads(int(request["threads"]))
         model, optimizer = fresh(request["task"])
         if "steps" in request:
             if request.get("warmup"):
@@ -112,6 +132,8 @@ def serve(data):
             seconds = train(model, optimizer, xtr, ytr)
             answer = {"seconds": seconds, "accuracy": accuracy(model, xte, yte)}
         answer["threads"] = torch.get_num_threads()
+        if blas_threads:
+            answer["openblasThreads"] = blas_threads[0]
         print(json.dumps(answer), flush=True)
 
 
@@ -121,7 +143,7 @@ def main():
         serve([t.to(DEVICE) for t in load(folder, int(sys.argv[3]) if len(sys.argv) > 3 else None)])
     elif mode == "rss":
         task, threads = sys.argv[3], int(sys.argv[4])
-        torch.set_num_threads(threads)
+        set_threads(threads)
         xtr, ytr, _, _ = (t.to(DEVICE) for t in load(folder, int(sys.argv[5]) if len(sys.argv) > 5 else None))
         model, optimizer = fresh(task)
         train(model, optimizer, xtr, ytr)

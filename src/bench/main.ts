@@ -52,7 +52,9 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
  * WASM_HAS_MULTITHREAD_SUPPORT flag is false under Node), and downhill's native
  * OpenBLAS matMul uses one thread below 2^27 multiply-adds (native/blas_matmul.c),
  * which covers every product of the MNIST trainings: PyTorch gets
- * torch.set_num_threads(1) there. The compute-bound model's 1024×1024 products
+ * torch.set_num_threads(1) there, and so does the OpenBLAS that Debian's PyTorch
+ * runs its products in (bench/torch_mnist.py: left alone, it used both cores of
+ * this machine and made PyTorch 1.13's MLP epoch 0.38 s instead of 0.50). The compute-bound model's 1024×1024 products
  * reach 2^27, where OpenBLAS uses OPENBLAS_NUM_THREADS (default: every core), so
  * PyTorch gets that many threads for it.
  */
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
     method: {
       pairs: `${pairs} interleaved pairs on the default backend (${chosen.backend}), ${otherPairs} on the others: one downhill epoch, then one epoch of each PyTorch, repeated; fresh models from seed 0 each time`,
       warmup: 'one whole untimed epoch per task, backend and PyTorch before any timing',
-      threads: `PyTorch torch.set_num_threads(${MNIST_THREADS}) for MNIST (downhill: wasm is single-threaded in Node; OpenBLAS one thread below 2^27 multiply-adds), ${WIDE_THREADS} for the compute-bound MLP (OpenBLAS's thread count for its 1024×1024 products)`,
+      threads: `PyTorch torch.set_num_threads(${MNIST_THREADS}) and openblas_set_num_threads(${MNIST_THREADS}) (Debian's PyTorch multiplies in OpenBLAS) for MNIST (downhill: wasm is single-threaded in Node; OpenBLAS one thread below 2^27 multiply-adds), ${WIDE_THREADS} for the compute-bound MLP (OpenBLAS's thread count for its 1024×1024 products)`,
       kernels: training[0]?.kernelsPerStep.method ?? 'tf.profile over fit',
       hostReads: "calls of the active backend's read/readSync (behind every data, dataSync, array, arraySync) during the warm-up epoch",
       peakRss: 'process.resourceUsage().maxRSS of a child process that loads MNIST and trains one MLP epoch (PyTorch: ru_maxrss of its own process)',

@@ -57,6 +57,8 @@ export interface TorchAnswer {
   accuracy?: number;
   steps?: number;
   threads: number;
+  /** The thread count set on OpenBLAS, when this PyTorch has its products done there (Debian's). */
+  openblasThreads?: number;
 }
 
 /**

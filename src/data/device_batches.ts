@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { largestResidentDatasetBytes } from '../runtime/binding_limit';
 import { Batch, batches } from './batches';
-import { Dataset, toTensors } from './dataset';
+import { Dataset, toTensors, widths } from './dataset';
 import { rangeOf, rememberLabelRange } from './labels';
 
 /** Batches of one dataset for a whole run: `epoch(order)` yields one epoch's batches; dispose() frees the upload. */
@@ -13,9 +13,10 @@ export interface BatchSource {
 }
 
 /**
- * A dataset uploaded to the device once, each batch gathered there by index (two
- * kernels and a small upload of the indices) instead of copied on the host and
- * uploaded whole every step. A dataset larger than the backend can use in one
+ * A dataset uploaded to the device once, each batch's features gathered there by
+ * index (one kernel and a small upload of the indices) instead of copied on the host
+ * and uploaded whole every step; its targets, a few bytes a sample, are copied on
+ * the host and uploaded (an upload costs less than a kernel). A dataset larger than the backend can use in one
  * kernel (largestResidentDatasetBytes) stays on the host and is uploaded batch by batch.
  * Each batch's tensors belong to the caller, as with `batches`, except a `shared`
  * one (the whole dataset unshuffled), which the source frees.
@@ -43,8 +44,8 @@ export function batchSource(d: Dataset, batchSize: number, limitBytes = largestR
         } else {
           yield withRange(
             tf.tidy(() => {
-              const indices = tf.tensor1d(order.subarray(start, start + size), 'int32');
-              return { x: tf.gather(all.x, indices), y: tf.gather(all.y, indices), size };
+              const rows = order.subarray(start, start + size);
+              return { x: tf.gather(all.x, tf.tensor1d(rows, 'int32')), y: hostRows(d, rows), size };
             }),
           );
         }
@@ -52,4 +53,12 @@ export function batchSource(d: Dataset, batchSize: number, limitBytes = largestR
     },
     dispose: () => tf.dispose([all.x, all.y]),
   };
+}
+
+/** The targets of the given samples, copied on the host into a new tensor. */
+function hostRows(d: Dataset, rows: Int32Array): tf.Tensor {
+  const width = widths(d).y;
+  const y = d.y instanceof Int32Array ? new Int32Array(rows.length * width) : new Float32Array(rows.length * width);
+  rows.forEach((i, j) => y.set(d.y.subarray(i * width, (i + 1) * width), j * width));
+  return tf.tensor(y, [rows.length, ...d.yShape], d.y instanceof Int32Array ? 'int32' : 'float32');
 }
