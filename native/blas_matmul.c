@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include "widest_vectors.h"
 
 /* From OpenBLAS: not in every cblas.h. */
@@ -196,6 +197,62 @@ static napi_value dense_param_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * gatherRows(source, width, order, start, count, out): out's rows j < count are
+ * source's rows order[start + j] (or start + j without an order), each `width`
+ * floats: a batch copied out of a dataset in host memory into its tensor in the
+ * WASM heap. Each next row is prefetched while one is copied (they lie anywhere in
+ * a large array: MNIST's is 188 MB).
+ */
+static napi_value gather_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value args[6];
+  float *source, *out;
+  size_t len_source, len_out, len_order = 0;
+  int64_t width, start, count;
+  int32_t *order = NULL;
+  napi_valuetype order_type;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 6 || !float32_view(env, args[0], &source, &len_source) ||
+      !int_arg(env, args[1], &width) || napi_typeof(env, args[2], &order_type) != napi_ok || !int_arg(env, args[3], &start) ||
+      !int_arg(env, args[4], &count) || !float32_view(env, args[5], &out, &len_out)) {
+    napi_throw_type_error(env, NULL, "gatherRows: (Float32Array, int, Int32Array or null, int, int, Float32Array) expected");
+    return NULL;
+  }
+  if (order_type != napi_null && order_type != napi_undefined) {
+    napi_typedarray_type type;
+    napi_value buffer;
+    size_t offset;
+    void *raw;
+    if (napi_get_typedarray_info(env, args[2], &type, &len_order, &raw, &buffer, &offset) != napi_ok || type != napi_int32_array) {
+      napi_throw_type_error(env, NULL, "gatherRows: the order must be an Int32Array");
+      return NULL;
+    }
+    order = (int32_t *)raw;
+  }
+  const size_t rows = width > 0 ? len_source / (size_t)width : 0;
+  if (width <= 0 || start < 0 || count < 0 || len_out != (size_t)count * (size_t)width ||
+      (order ? (size_t)(start + count) > len_order : (size_t)(start + count) > rows)) {
+    napi_throw_range_error(env, NULL, "gatherRows: the rows asked for do not fit the arrays");
+    return NULL;
+  }
+  if (order)
+    for (int64_t j = 0; j < count; j++)
+      if (order[start + j] < 0 || (size_t)order[start + j] >= rows) {
+        napi_throw_range_error(env, NULL, "gatherRows: a row index is outside the source");
+        return NULL;
+      }
+  const size_t bytes = (size_t)width * sizeof(float);
+  for (int64_t j = 0; j < count; j++) {
+    const size_t row = order ? (size_t)order[start + j] : (size_t)(start + j);
+    if (order && j + 1 < count) {
+      const char *next = (const char *)(source + (size_t)order[start + j + 1] * (size_t)width);
+      for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(next + b);
+    }
+    memcpy(out + (size_t)j * (size_t)width, source + row * (size_t)width, bytes);
+  }
+  return NULL;
+}
+
 /* describe(): "OpenBLAS <config>, <n> threads for large products" */
 static napi_value describe(napi_env env, napi_callback_info info) {
   (void)info;
@@ -220,6 +277,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "biasActivation", fn);
   napi_create_function(env, "denseParamGrad", NAPI_AUTO_LENGTH, dense_param_grad, NULL, &fn);
   napi_set_named_property(env, exports, "denseParamGrad", fn);
+  napi_create_function(env, "gatherRows", NAPI_AUTO_LENGTH, gather_rows, NULL, &fn);
+  napi_set_named_property(env, exports, "gatherRows", fn);
   napi_create_function(env, "describe", NAPI_AUTO_LENGTH, describe, NULL, &fn);
   napi_set_named_property(env, exports, "describe", fn);
   register_fused_updates(env, exports);

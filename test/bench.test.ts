@@ -30,11 +30,12 @@ interface BenchReport {
     task: string;
     backend: string;
     pairs: number;
+    warmupSeconds: number[];
     epochSeconds: Spread;
     testAccuracy: number;
     kernelsPerStep: { perStep: number; top: Record<string, number> };
     hostReadsPerEpoch: { reads: number; steps: number };
-    torch: { label: string; epochSeconds: Spread; ratio: Spread }[];
+    torch: { label: string; warmupSeconds: number[]; epochSeconds: Spread; ratio: Spread }[];
   }[];
   torch: { used: { label: string; version: string; python: string }[]; skipped: { label: string; why: string }[] };
   computeBound: { who: string; msPerStep: number }[];
@@ -78,6 +79,10 @@ describe('bench: the quick mode writes a complete report', function () {
         const row = report.training.find((r) => r.backend === backend && r.task === task)!;
         assert.ok(row, `${task} on ${backend}`);
         spreadOk(row.epochSeconds, row.pairs, `${task}/${backend} epoch`);
+        // Warm-up epochs until one is within 5% of the one before, at most 6 (one on a backend that is not the default).
+        const w = row.warmupSeconds;
+        assert.ok(w.length >= 1 && w.length <= 6 && w.every((x) => x > 0), `warm-up epochs ${w}`);
+        if (w.length > 1 && w.length < 6) assert.ok(Math.abs(w[w.length - 1] / w[w.length - 2] - 1) <= 0.05 + 0.002, `stopped warming up before settling: ${w}`);
         assert.ok(row.testAccuracy > 0.1 && row.testAccuracy <= 1, `${task}/${backend} accuracy ${row.testAccuracy}`);
         positive(row.kernelsPerStep.perStep, 'kernels per step');
         assert.ok(Object.keys(row.kernelsPerStep.top).length > 0);
@@ -86,6 +91,7 @@ describe('bench: the quick mode writes a complete report', function () {
         assert.equal(row.torch.length, report.torch.used.length, 'one comparison per PyTorch present');
         for (const t of row.torch) {
           spreadOk(t.epochSeconds, row.pairs, `${t.label} epoch`);
+          assert.ok(t.warmupSeconds.length >= w.length && t.warmupSeconds.every((x) => x > 0), `${t.label} warms up as many epochs: ${t.warmupSeconds} for ${w}`);
           spreadOk(t.ratio, row.pairs, `${t.label} ratio`);
         }
       }

@@ -59,6 +59,17 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
  * PyTorch gets that many threads for it.
  */
 const MNIST_THREADS = 1;
+
+/**
+ * Warm-up. V8 compiles TF.js's and downhill's per-step JavaScript to optimised code
+ * only after it has run a while: a softmax epoch in a fresh process here took 0.24,
+ * 0.18, 0.18, 0.15, 0.12, 0.12 s, the same within one fit as across fits. So the
+ * timed pairs start once an epoch is within WARMUP_SETTLED of the one before (at
+ * most WARMUP_MAX_EPOCHS warm-up epochs), each PyTorch warms up as many epochs, and
+ * the warm-up epochs are reported, the cold first one included.
+ */
+const WARMUP_SETTLED = 0.05;
+const WARMUP_MAX_EPOCHS = 6;
 const WIDE_THREADS = Number(process.env.OPENBLAS_NUM_THREADS) || os.cpus().length;
 
 /** Targets of issue 14, printed next to the figures (the bench never fails on them). */
@@ -97,6 +108,8 @@ function machine() {
 interface TorchEpochs {
   label: string;
   version: string;
+  /** The untimed warm-up epochs, in order: the first is a cold one. */
+  warmupSeconds: number[];
   epochSeconds: Spread;
   accuracy?: number;
   /** downhill's epoch / this PyTorch's epoch, per pair. */
@@ -107,6 +120,8 @@ interface TrainingRow {
   task: TaskName;
   backend: string;
   pairs: number;
+  /** The untimed warm-up epochs, in order: the first is a cold one (a fresh process's first training). */
+  warmupSeconds: number[];
   epochSeconds: Spread;
   testAccuracy?: number;
   kernelsPerStep: KernelCount & { target?: number };
@@ -187,7 +202,7 @@ async function main(): Promise<void> {
   const computeBound: { who: string; msPerStep: number; steps: number; threads?: number }[] = [];
   const matmul: { backend: string; results: MatMulResult[] }[] = [];
   const peakRss: { who: string; task: TaskName; miB: number }[] = [];
-  const warmedTorch = new Set<string>();
+  const torchWarmup = new Map<string, number[]>();
   const steps = Math.ceil(mnist.train.size / BATCH);
 
   for (const backend of backends) {
@@ -198,11 +213,16 @@ async function main(): Promise<void> {
       matmul.push({ backend: info.backend, results: await matMulThroughput([1024, 4096]) });
     }
     for (const task of ['softmax', 'mlp'] as const) {
-      log(`${task} on ${backend}: warm-up epoch (counting device→host reads), kernels per step...`);
-      const reads = await countHostReads(async () => void (await trainOnce(task, mnist.train)));
+      log(`${task} on ${backend}: warm-up epochs (the first counting device→host reads), kernels per step...`);
+      let first = 0;
+      const reads = await countHostReads(async () => void (first = (await trainOnce(task, mnist.train)).seconds));
+      const warmup = [first];
+      // On the default backend, until an epoch is within WARMUP_SETTLED of the one before (see WARMUP_MAX_EPOCHS).
+      const settled = () => warmup.length >= 2 && Math.abs(warmup[warmup.length - 1] / warmup[warmup.length - 2] - 1) <= WARMUP_SETTLED;
+      while (backend === chosen.backend && warmup.length < WARMUP_MAX_EPOCHS && !settled()) warmup.push((await trainOnce(task, mnist.train)).seconds);
       for (const w of workers) {
-        if (!warmedTorch.has(`${w.install.label}/${task}`)) await w.run({ task, threads: MNIST_THREADS });
-        warmedTorch.add(`${w.install.label}/${task}`);
+        const key = `${w.install.label}/${task}`;
+        while ((torchWarmup.get(key)?.length ?? 0) < warmup.length) torchWarmup.set(key, [...(torchWarmup.get(key) ?? []), (await w.run({ task, threads: MNIST_THREADS })).seconds]);
       }
       const kernels = await countKernels(task, mnist.train);
       const own: number[] = [];
@@ -224,6 +244,7 @@ async function main(): Promise<void> {
         task,
         backend,
         pairs: n,
+        warmupSeconds: warmup.map((x) => round(x, 5)),
         epochSeconds: spread(own),
         testAccuracy: accuracy === undefined ? undefined : round(accuracy, 4),
         kernelsPerStep: { ...kernels, target: TARGETS.kernelsPerStep[task] },
@@ -231,6 +252,7 @@ async function main(): Promise<void> {
         torch: workers.map((w, i) => ({
           label: w.install.label,
           version: w.version,
+          warmupSeconds: (torchWarmup.get(`${w.install.label}/${task}`) ?? []).map((x) => round(x, 5)),
           epochSeconds: spread(theirs[i].seconds),
           accuracy: theirs[i].accuracy === undefined ? undefined : round(theirs[i].accuracy!, 4),
           ratio: spread(theirs[i].ratios, 2),
@@ -266,7 +288,7 @@ async function main(): Promise<void> {
     tasks: Object.fromEntries(Object.entries(TASKS).map(([k, v]) => [k, v.describe])),
     method: {
       pairs: `${pairs} interleaved pairs on the default backend (${chosen.backend}), ${otherPairs} on the others: one downhill epoch, then one epoch of each PyTorch, repeated; fresh models from seed 0 each time`,
-      warmup: 'one whole untimed epoch per task, backend and PyTorch before any timing',
+      warmup: `untimed whole epochs per task before any timing: on the default backend until one is within ${WARMUP_SETTLED * 100}% of the one before (at most ${WARMUP_MAX_EPOCHS}), one on the others; each PyTorch as many; every warm-up epoch is reported (warmupSeconds), the first being a cold one`,
       threads: `PyTorch torch.set_num_threads(${MNIST_THREADS}) and openblas_set_num_threads(${MNIST_THREADS}) (Debian's PyTorch multiplies in OpenBLAS) for MNIST (downhill: wasm is single-threaded in Node; OpenBLAS one thread below 2^27 multiply-adds), ${WIDE_THREADS} for the compute-bound MLP (OpenBLAS's thread count for its 1024×1024 products)`,
       kernels: training[0]?.kernelsPerStep.method ?? 'tf.profile over fit',
       hostReads: "calls of the active backend's read/readSync (behind every data, dataSync, array, arraySync) during the warm-up epoch",
@@ -299,6 +321,9 @@ async function main(): Promise<void> {
     'kernels/step': `${r.kernelsPerStep.perStep} (≤ ${r.kernelsPerStep.target})`,
     'reads/epoch': `${r.hostReadsPerEpoch.reads} of ${r.hostReadsPerEpoch.steps} steps`,
   })));
+  for (const r of training) {
+    console.log(`${r.task} on ${r.backend}, warm-up epochs (s, the first cold): downhill ${r.warmupSeconds.join(', ')}${r.torch.map((t) => `; torch ${t.version} ${t.warmupSeconds.join(', ')}`).join('')}`);
+  }
   console.table(computeBound.map((c) => ({ 'compute-bound MLP 784→1024→1024→10': c.who, 'ms/step': c.msPerStep, threads: c.threads ?? '' })));
   console.table(peakRss.map((p) => ({ 'peak RSS, MLP epoch': p.who, MiB: p.miB })));
   if (matmul.length) console.table(matmul.map((m) => ({ backend: m.backend, ...Object.fromEntries(m.results.map((r) => [`matMul ${r.n}: GFLOP/s`, r.gflops !== undefined ? round(r.gflops, 2) : `skipped (${r.skipped})`])) })));

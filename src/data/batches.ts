@@ -26,7 +26,9 @@ export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Gen
     const n = Math.min(batchSize, d.size - start);
     // A fresh buffer per batch: the cpu backend keeps a reference to it.
     const y = labels ? new Int32Array(n * w.y) : new Float32Array(n * w.y);
-    if (order) {
+    if (order && w.y === 1) {
+      for (let j = 0; j < n; j++) y[j] = d.y[order[start + j]];
+    } else if (order) {
       for (let j = 0; j < n; j++) {
         const i = order[start + j];
         y.set(d.y.subarray(i * w.y, (i + 1) * w.y), j * w.y);

@@ -25,6 +25,8 @@ export interface BlasAddon {
     rows: number, inputs: number, outputs: number,
     dy: Float32Array, x: Float32Array, y: Float32Array | null, dw: Float32Array, db: Float32Array, g: Float32Array | null,
   ): void;
+  /** out's rows are source's rows order[start + j] (or start + j), each `width` floats; every index is checked. */
+  gatherRows(source: Float32Array, width: number, order: Int32Array | null, start: number, count: number, out: Float32Array): void;
   /** "OpenBLAS <config>, <n> threads". */
   describe(): string;
   /** The fused elementwise updates compiled in (native/fused_updates.c): kernel name → updateSignature. Absent from addons built before them. */

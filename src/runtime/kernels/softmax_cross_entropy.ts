@@ -23,8 +23,9 @@ export function softmaxCrossEntropyInto(
     const row = i * c;
     let max = -Infinity;
     for (let j = 0; j < c; j++) if (z[row + j] > max) max = z[row + j];
+    // exp(z − max) once per element, kept in grad until the sum is known: softmax = exp(z − max) / sum.
     let sum = 0;
-    for (let j = 0; j < c; j++) sum += Math.exp(z[row + j] - max);
+    for (let j = 0; j < c; j++) sum += grad[row + j] = Math.exp(z[row + j] - max);
     const logSumExp = max + Math.log(sum);
     if (sparse) {
       const label = target[i];
@@ -35,12 +36,12 @@ export function softmaxCrossEntropyInto(
         );
       }
       total += logSumExp - z[row + label];
-      for (let j = 0; j < c; j++) grad[row + j] = (Math.exp(z[row + j] - logSumExp) - (j === label ? 1 : 0)) / n;
+      for (let j = 0; j < c; j++) grad[row + j] = (grad[row + j] / sum - (j === label ? 1 : 0)) / n;
     } else {
       for (let j = 0; j < c; j++) {
         const t = target[row + j];
         if (t !== 0) total += t * (logSumExp - z[row + j]);
-        grad[row + j] = (Math.exp(z[row + j] - logSumExp) - t) / n;
+        grad[row + j] = (grad[row + j] / sum - t) / n;
       }
     }
   }
