@@ -229,26 +229,31 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
     }
     order = (int32_t *)raw;
   }
-  const size_t rows = width > 0 ? len_source / (size_t)width : 0;
-  if (width <= 0 || start < 0 || count < 0 || len_out != (size_t)count * (size_t)width ||
-      (order ? (size_t)(start + count) > len_order : (size_t)(start + count) > rows)) {
+  /* Every size is first bounded by 2^31, so no sum or product below can overflow. */
+  if (width <= 0 || width > 0x7fffffff || start < 0 || start > 0x7fffffff || count < 0 || count > 0x7fffffff ||
+      len_out / (size_t)width != (size_t)count || len_out % (size_t)width != 0) {
+    napi_throw_range_error(env, NULL, "gatherRows: the output does not hold count rows of width floats");
+    return NULL;
+  }
+  const size_t rows = len_source / (size_t)width;
+  if (order ? (size_t)(start + count) > len_order : (size_t)(start + count) > rows) {
     napi_throw_range_error(env, NULL, "gatherRows: the rows asked for do not fit the arrays");
     return NULL;
   }
-  if (order)
-    for (int64_t j = 0; j < count; j++)
-      if (order[start + j] < 0 || (size_t)order[start + j] >= rows) {
-        napi_throw_range_error(env, NULL, "gatherRows: a row index is outside the source");
-        return NULL;
-      }
   const size_t bytes = (size_t)width * sizeof(float);
   for (int64_t j = 0; j < count; j++) {
-    const size_t row = order ? (size_t)order[start + j] : (size_t)(start + j);
-    if (order && j + 1 < count) {
-      const char *next = (const char *)(source + (size_t)order[start + j + 1] * (size_t)width);
-      for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(next + b);
+    /* Each index is read once, then checked and used (the order could be shared with another thread). */
+    const int64_t row = order ? (int64_t)order[start + j] : start + j;
+    if (row < 0 || (size_t)row >= rows) {
+      napi_throw_range_error(env, NULL, "gatherRows: a row index is outside the source");
+      return NULL;
     }
-    memcpy(out + (size_t)j * (size_t)width, source + row * (size_t)width, bytes);
+    if (order && j + 1 < count) {
+      const int64_t next = order[start + j + 1];
+      if (next >= 0 && (size_t)next < rows)
+        for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)(source + (size_t)next * (size_t)width) + b);
+    }
+    memcpy(out + (size_t)j * (size_t)width, source + (size_t)row * (size_t)width, bytes);
   }
   return NULL;
 }

@@ -35,7 +35,7 @@ interface BenchReport {
     testAccuracy: number;
     kernelsPerStep: { perStep: number; top: Record<string, number> };
     hostReadsPerEpoch: { reads: number; steps: number };
-    torch: { label: string; warmupSeconds: number[]; epochSeconds: Spread; ratio: Spread }[];
+    torch: { label: string; warmupSeconds: number[]; openblasThreads?: number; epochSeconds: Spread; ratio: Spread }[];
   }[];
   torch: { used: { label: string; version: string; python: string }[]; skipped: { label: string; why: string }[] };
   computeBound: { who: string; msPerStep: number }[];
@@ -91,6 +91,8 @@ describe('bench: the quick mode writes a complete report', function () {
         assert.equal(row.torch.length, report.torch.used.length, 'one comparison per PyTorch present');
         for (const t of row.torch) {
           spreadOk(t.epochSeconds, row.pairs, `${t.label} epoch`);
+          // PyTorch multiplies on one thread, as downhill does, its OpenBLAS included where it has one (Debian's).
+          if (t.label.includes('Debian')) assert.equal(t.openblasThreads, 1, `${t.label}: OpenBLAS threads`);
           assert.ok(t.warmupSeconds.length >= w.length && t.warmupSeconds.every((x) => x > 0), `${t.label} warms up as many epochs: ${t.warmupSeconds} for ${w}`);
           spreadOk(t.ratio, row.pairs, `${t.label} ratio`);
         }

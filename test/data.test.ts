@@ -5,6 +5,7 @@ import { expectDownhillError, initRuntime } from './helpers/setup';
 import { batches } from '../src/data/batches';
 import { batchSource } from '../src/data/device_batches';
 import { Random } from '../src/random';
+import { useNativeMatMul } from '../src/runtime/wasm_matmul';
 
 describe('data', () => {
   before(initRuntime);
@@ -74,9 +75,10 @@ describe('data', () => {
     assert.deepEqual([...seen].sort((p, q) => p - q), Array.from({ length: 10 }, (_, i) => i));
   });
 
-  for (const backend of ['cpu', 'wasm'] as const) {
-    it(`on ${backend}, each batch holds exactly its rows (on wasm written straight into the WebAssembly heap), and disposing it frees its memory`, async () => {
+  for (const [backend, native] of [['cpu', false], ['wasm', true], ['wasm', false]] as const) {
+    it(`on ${backend}${backend === 'wasm' ? (native ? ' (the native gather)' : ' (without the native addon)') : ''}, each batch holds exactly its rows (on wasm written straight into the WebAssembly heap), and disposing it frees its memory`, async () => {
       await dh.runtime.init({ backend });
+      useNativeMatMul(native);
       try {
         const d = dh.data.dataset({ x: Array.from({ length: 7 }, (_, i) => [i, i + 0.5, -i]), y: Array.from({ length: 7 }, (_, i) => i) });
         const order = new dh.Random(5).permutation(7);
@@ -93,10 +95,20 @@ describe('data', () => {
         }
         assert.equal(tf.engine().backend.numDataIds(), dataIds, 'every batch freed its memory');
       } finally {
+        useNativeMatMul(true);
         await initRuntime();
       }
     });
   }
+
+  it('bad input: an order that is not a permutation of the samples', async () => {
+    const d = dh.data.dataset({ x: [1, 2, 3, 4], y: [1, 2, 3, 4] });
+    const before = tf.memory().numTensors;
+    await expectDownhillError(() => [...dh.data.batches(d, 2, Int32Array.from([0, 1, 2, 7]))], /entry 3 is 7, outside 0 … 3/);
+    await expectDownhillError(() => [...dh.data.batches(d, 2, Int32Array.from([0, 1, 1, 2]))], /entry 2 is 1, which comes twice/);
+    await expectDownhillError(() => [...dh.data.batches(d, 2, Int32Array.from([0, 1]))], /2 indices for 4 samples/);
+    assert.equal(tf.memory().numTensors, before, 'nothing made before the error');
+  });
 
   it('on wasm, a clone shares its data instead of copying it (as on cpu and webgpu), and outlives the original', async () => {
     await dh.runtime.init({ backend: 'wasm' });

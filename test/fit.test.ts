@@ -295,6 +295,7 @@ describe('losses', () => {
         const model = dh.models.mlp({ sizes: [20, 8, 3], seed: 1 });
         const x = tf.randomNormal([16, 20], 0, 1, 'float32', 4);
         const y = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32');
+        const native = backend === 'wasm' && useNativeMatMul(true);
         const forward = await tf.profile(() => tf.tidy(() => model.forward(model.params, x)));
         assert.deepEqual(forward.kernels.map((k) => k.name), ['DownhillDenseRelu', 'DownhillDense']);
         const names = Object.keys(model.params);
@@ -302,7 +303,7 @@ describe('losses', () => {
           tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => dh.losses.crossEntropy(model.forward(Object.fromEntries(names.map((n, i) => [n, ps[i]])), x), y))(names.map((n) => model.params[n]))),
         );
         const counts = (kernel: string) => backward.kernels.filter((k) => k.name === kernel).length;
-        if (backend === 'wasm' && useNativeMatMul(true)) {
+        if (native) {
           // One native call per layer for its mask, ∂b and ∂w, and one product for ∂h (into the hidden layer); no ∂x.
           assert.deepEqual([counts('DownhillDenseParamGrad'), counts('BatchMatMul'), counts('Sum'), counts('Step')], [2, 1, 0, 0], backward.kernels.map((k) => k.name).join(', '));
         } else {
@@ -323,15 +324,15 @@ describe('losses', () => {
     });
   }
 
-  it('on wasm, the native dense gradient carries NaN and infinity as dy ⊙ step(y) does, and keeps no tensor', async function () {
+  it('on wasm, the native dense gradient carries NaN and infinity (in dy and in the output) as dy ⊙ step(y) does, and keeps no tensor', async function () {
     await dh.runtime.init({ backend: 'wasm' });
     try {
       if (!useNativeMatMul(true)) this.skip(); // no addon here: the composite path is the one tested above
-      const x = tf.tensor2d([[1, -2], [0.5, 3], [2, 1]]);
+      const x = tf.tensor2d([[1, -2], [0.5, 3], [2, 1], [NaN, 1]]); // the last row makes the layer's output NaN
       const w = tf.tensor2d([[0.3, -1, 2], [1, 0.5, -0.25]]);
       const b = tf.tensor1d([0.1, 0, -0.2]);
       // dy with NaN and inf where the relu is off (step 0: NaN·0 and inf·0 are NaN) and on.
-      const dy = tf.tensor2d([[NaN, 1, 2], [Infinity, -1, 0.5], [1, 2, -3]]);
+      const dy = tf.tensor2d([[NaN, 1, 2], [Infinity, -1, 0.5], [1, 2, -3], [1, 1, 1]]);
       const before = tf.memory().numTensors;
       const layer = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.mul(fusedDense(xs, ws, bs, 'relu'), dy);
       const composite = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.mul(tf.relu(tf.add(tf.matMul(xs, ws), bs)), dy);
@@ -343,6 +344,24 @@ describe('losses', () => {
         a.forEach((v, j) => assert.ok(Object.is(v, e[j]) || (Number.isNaN(v) && Number.isNaN(e[j])) || Math.abs(v - e[j]) < 1e-6, `gradient ${i}[${j}]: ${a} vs ${e}`));
       });
       tf.dispose([x, w, b, dy, ...ours, ...theirs]);
+    } finally {
+      await initRuntime();
+    }
+  });
+
+  it('on wasm, a second-order gradient through a dense layer (the native kernel has no gradient) equals the separate ops', async () => {
+    await dh.runtime.init({ backend: 'wasm' });
+    try {
+      useNativeMatMul(true);
+      const x = tf.tensor2d([[1, -2, 0.5], [0.5, 3, -1], [2, 1, 1]]);
+      const w = tf.tensor2d([[0.3, -1], [1, 0.5], [-0.2, 0.4]]);
+      const b = tf.tensor1d([0.1, -0.3]);
+      const secondOrder = (layer: (ws: tf.Tensor) => tf.Tensor) => tf.tidy(() => tf.grad((ws: tf.Tensor) => tf.sum(tf.square(tf.grad((v: tf.Tensor) => tf.sum(tf.square(layer(v))))(ws))))(w).arraySync());
+      const ours = secondOrder((v) => fusedDense(x, v, b, 'relu'));
+      const theirs = secondOrder((v) => tf.relu(tf.add(tf.matMul(x, v), b)));
+      ours.flat().forEach((v, i) => assert.ok(Number.isFinite(v) && Math.abs(v - theirs.flat()[i]) < 1e-4 * Math.max(1, Math.abs(v)), `${ours} vs ${theirs}`));
+      assert.ok(ours.flat().some((v) => v !== 0), 'a second derivative that is not zero everywhere');
+      tf.dispose([x, w, b]);
     } finally {
       await initRuntime();
     }

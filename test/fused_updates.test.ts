@@ -235,7 +235,7 @@ describe('fused optimizer updates match the composable reference', function () {
             const missing = registeredElementwiseUpdates().filter((spec) => !nativeUpdateLoop(spec)).map((spec) => spec.kernelName);
             assert.ok(registeredElementwiseUpdates().length >= 15 && missing.length === 0, `no C loop for ${missing.join(', ')} (rebuild: npm run build)`);
           });
-          it('the C loop rounds like the formula, one float32 rounding per operation (no FMA in any vector width)', () => {
+          it('the C loop (the vector width this CPU runs) rounds like the formula, one float32 rounding per operation (no FMA)', () => {
             const { ADAM_UPDATE } = require('../src/runtime/kernels/adam_update') as typeof import('../src/runtime/kernels/adam_update');
             const loop = nativeUpdateLoop(ADAM_UPDATE)!;
             const n = 4099; // not a multiple of any vector width: the tail runs too

@@ -1,7 +1,11 @@
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import * as dh from '../src';
 import { missingSharedLibrary } from '../src/runtime/backends';
+import { loadAddon } from '../src/runtime/native_blas';
 import { useNativeMatMul } from '../src/runtime/wasm_matmul';
 import { expectDownhillError } from './helpers/setup';
 
@@ -35,6 +39,21 @@ describe('runtime', () => {
       assert.ok(['webgpu', 'wasm'].includes(info.backend));
     }
     assert.match(dh.runtime.describe(), new RegExp(`runtime: ${info.backend} on the (CPU|GPU)`));
+  });
+
+  it('an addon built from older sources (without the dense and batch functions) is not used, and says to rebuild', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'downhill-addon-'));
+    try {
+      const stale = path.join(dir, 'stale.js');
+      fs.writeFileSync(stale, 'exports.sgemm = () => {}; exports.describe = () => "OpenBLAS";\n');
+      const loaded = loadAddon(stale);
+      assert.equal(loaded.addon, undefined);
+      assert.match(loaded.reason!, /older build \(it has no biasActivation, denseParamGrad, gatherRows\)/);
+      assert.match(loaded.fix!, /npm run build/);
+      assert.match(loadAddon(path.join(dir, 'missing.node')).reason!, /failed to load/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the backend option overrides the choice', async () => {

@@ -110,6 +110,8 @@ interface TorchEpochs {
   version: string;
   /** The untimed warm-up epochs, in order: the first is a cold one. */
   warmupSeconds: number[];
+  /** The thread count PyTorch's OpenBLAS reported after being pinned (Debian's PyTorch multiplies there); absent when it has none. */
+  openblasThreads?: number;
   epochSeconds: Spread;
   accuracy?: number;
   /** downhill's epoch / this PyTorch's epoch, per pair. */
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
       }
       const kernels = await countKernels(task, mnist.train);
       const own: number[] = [];
-      const theirs = workers.map(() => ({ seconds: [] as number[], ratios: [] as number[], accuracy: undefined as number | undefined }));
+      const theirs = workers.map(() => ({ seconds: [] as number[], ratios: [] as number[], accuracy: undefined as number | undefined, openblasThreads: undefined as number | undefined }));
       let accuracy: number | undefined;
       for (let p = 0; p < n; p++) {
         log(`${task} on ${backend}: pair ${p + 1}/${n}`);
@@ -238,6 +240,7 @@ async function main(): Promise<void> {
           theirs[i].seconds.push(t.seconds);
           theirs[i].ratios.push(mine.seconds / t.seconds);
           theirs[i].accuracy = t.accuracy;
+          theirs[i].openblasThreads = t.openblasThreads;
         }
       }
       training.push({
@@ -253,6 +256,7 @@ async function main(): Promise<void> {
           label: w.install.label,
           version: w.version,
           warmupSeconds: (torchWarmup.get(`${w.install.label}/${task}`) ?? []).map((x) => round(x, 5)),
+          openblasThreads: theirs[i].openblasThreads,
           epochSeconds: spread(theirs[i].seconds),
           accuracy: theirs[i].accuracy === undefined ? undefined : round(theirs[i].accuracy!, 4),
           ratio: spread(theirs[i].ratios, 2),
@@ -322,7 +326,7 @@ async function main(): Promise<void> {
     'reads/epoch': `${r.hostReadsPerEpoch.reads} of ${r.hostReadsPerEpoch.steps} steps`,
   })));
   for (const r of training) {
-    console.log(`${r.task} on ${r.backend}, warm-up epochs (s, the first cold): downhill ${r.warmupSeconds.join(', ')}${r.torch.map((t) => `; torch ${t.version} ${t.warmupSeconds.join(', ')}`).join('')}`);
+    console.log(`${r.task} on ${r.backend}, warm-up epochs (s, the first cold): downhill ${r.warmupSeconds.join(', ')}${r.torch.map((t) => `; torch ${t.version} ${t.warmupSeconds.join(', ')}${t.openblasThreads ? ` (its OpenBLAS pinned to ${t.openblasThreads} thread${t.openblasThreads === 1 ? '' : 's'})` : ''}`).join('')}`);
   }
   console.table(computeBound.map((c) => ({ 'compute-bound MLP 784→1024→1024→10': c.who, 'ms/step': c.msPerStep, threads: c.threads ?? '' })));
   console.table(peakRss.map((p) => ({ 'peak RSS, MLP epoch': p.who, MiB: p.miB })));

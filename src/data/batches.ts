@@ -20,6 +20,7 @@ export interface Batch {
  * undefined for the dataset's order.
  */
 export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Generator<Batch> {
+  if (order) checkOrder(order, d.size);
   const w = widths(d);
   const labels = d.y instanceof Int32Array;
   for (let start = 0; start < d.size; start += batchSize) {
@@ -39,6 +40,20 @@ export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Gen
     const yTensor = tf.tensor(y, [n, ...d.yShape], labels ? 'int32' : 'float32');
     if (labels) rememberLabelRange(yTensor, y as Int32Array);
     yield { x: rowsToTensor(d.x, w.x, [n, ...d.xShape], start, n, order), y: yTensor, size: n };
+  }
+}
+
+/** An order must list every sample once: a permutation of 0 … size − 1 (as epochOrder makes). */
+function checkOrder(order: Int32Array, size: number): void {
+  const seen = new Uint8Array(size);
+  const bad = order.findIndex((i) => !(i >= 0 && i < size) || seen[i]++ > 0);
+  if (order.length !== size || bad !== -1) {
+    throw new DownhillError(
+      order.length !== size
+        ? `batches: the order has ${order.length} indices for ${size} samples.`
+        : `batches: the order's entry ${bad} is ${order[bad]}, ${order[bad] >= 0 && order[bad] < size ? 'which comes twice' : `outside 0 … ${size - 1}`}.`,
+      `pass a permutation of the sample indices, e.g. new dh.Random(seed).permutation(${size}), or no order for the dataset's own.`,
+    );
   }
 }
 

@@ -22,6 +22,8 @@ const HEADERS = ['widest_vectors.h'].map((f) => path.join(ROOT, 'native', f));
 // width when it loads). -fno-math-errno (sqrtf sets no errno) and -fno-trapping-math (no FP exception flags) let
 // it, without changing a value; -ffp-contract=off keeps every width's results bit for bit the same (no FMA).
 const FLAGS = ['-O3', '-fno-math-errno', '-fno-trapping-math', '-ffp-contract=off', '-shared', '-fPIC', '-Wall'];
+/** The loops in one version only (widest_vectors.h): the fallback where the build with one per vector width fails. */
+const ONE_WIDTH = '-DDOWNHILL_ONE_VECTOR_WIDTH';
 const KERNELS_DIR = path.join(__dirname, '..', 'runtime', 'kernels');
 const FIX = 'install a C compiler and OpenBLAS (Debian/Ubuntu: apt-get install gcc libopenblas-dev), then npm run build';
 
@@ -55,9 +57,15 @@ function build(): BuildStatus {
   if (!fs.existsSync(kernels) || fs.readFileSync(kernels, 'utf8') !== source) fs.writeFileSync(kernels, source);
   const previous = upToDate([...SOURCES, ...HEADERS, kernels]);
   if (previous) return previous;
-  const args = [...FLAGS, `-I${headers}`, `-I${path.dirname(ADDON_PATH)}`, ...SOURCES, '-lopenblas', '-lm', '-o', ADDON_PATH];
-  const result = spawnSync(compiler, args, { encoding: 'utf8' });
+  const compile = (extra: string[]) =>
+    spawnSync(compiler, [...FLAGS, ...extra, `-I${headers}`, `-I${path.dirname(ADDON_PATH)}`, ...SOURCES, '-lopenblas', '-lm', '-o', ADDON_PATH], { encoding: 'utf8' });
+  let result = compile([]);
   if (result.error) return { built: false, reason: `no C compiler: ${compiler} could not be run (${(result.error as NodeJS.ErrnoException).code})`, fix: FIX };
+  // A toolchain whose loader cannot pick a function per CPU (no ifunc: musl, e.g. Alpine) builds one width.
+  if (result.status !== 0) {
+    result = compile([ONE_WIDTH]);
+    if (result.status === 0) return { built: true, compiler, headers, flags: [...FLAGS, ONE_WIDTH] };
+  }
   if (result.status !== 0) {
     const first = (result.stderr || result.stdout).split('\n').find((l) => /error/i.test(l)) ?? `${compiler} exited with ${result.status}`;
     return { built: false, reason: `the native matMul did not compile: ${first.trim()}`, fix: FIX };
@@ -70,7 +78,7 @@ function upToDate(inputs: string[]): BuildStatus | undefined {
   try {
     const last = JSON.parse(fs.readFileSync(BUILD_STATUS_PATH, 'utf8')) as BuildStatus;
     const built = fs.statSync(ADDON_PATH).mtimeMs;
-    const fresh = last.built && last.compiler === (process.env.CC || 'cc') && last.flags?.join(' ') === FLAGS.join(' ') && inputs.every((f) => fs.statSync(f).mtimeMs <= built);
+    const fresh = last.built && last.compiler === (process.env.CC || 'cc') && [FLAGS, [...FLAGS, ONE_WIDTH]].some((f) => last.flags?.join(' ') === f.join(' ')) && inputs.every((f) => fs.statSync(f).mtimeMs <= built);
     return fresh ? last : undefined;
   } catch {
     return undefined;

@@ -37,6 +37,9 @@ export interface BlasAddon {
 
 let loaded: { addon?: BlasAddon; reason?: string; fix?: string } | undefined;
 
+/** What the JavaScript calls unconditionally (the fused updates are checked per formula: native_fused_update.ts). */
+const REQUIRED = ['sgemm', 'describe', 'biasActivation', 'denseParamGrad', 'gatherRows'] as const;
+
 /** The native OpenBLAS matMul, or why there is none. Loaded once. */
 export function nativeBlas(): { addon?: BlasAddon; reason?: string; fix?: string } {
   if (loaded) return loaded;
@@ -53,9 +56,19 @@ export function nativeBlas(): { addon?: BlasAddon; reason?: string; fix?: string
         ? { reason: status.reason, fix: status.fix }
         : { reason: 'the native matMul has not been built', fix: 'npm run build (needs gcc and libopenblas-dev)' });
   }
+  return (loaded = loadAddon(ADDON_PATH));
+}
+
+/** Loads an addon file: the addon, or why it cannot be used (it fails to load, or it is from an older build). */
+export function loadAddon(file: string): { addon?: BlasAddon; reason?: string; fix?: string } {
+  let addon: BlasAddon;
   try {
-    return (loaded = { addon: require(ADDON_PATH) as BlasAddon });
+    addon = require(file) as BlasAddon;
   } catch (e) {
-    return (loaded = { reason: `the native matMul failed to load: ${(e as Error).message.split('\n')[0]}`, fix: 'apt-get install libopenblas0, or rebuild: npm run build' });
+    return { reason: `the native matMul failed to load: ${(e as Error).message.split('\n')[0]}`, fix: 'apt-get install libopenblas0, or rebuild: npm run build' };
   }
+  // An addon built from older sources lacks what this version calls: never half-used.
+  const missing = REQUIRED.filter((name) => typeof addon[name] !== 'function');
+  if (missing.length) return { reason: `the native addon is from an older build (it has no ${missing.join(', ')})`, fix: 'rebuild it: npm run build' };
+  return { addon };
 }

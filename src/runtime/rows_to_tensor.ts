@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeBlas } from './native_blas';
+import { nativeAddonInUse } from './wasm_matmul';
 
 type WasmBackend = tf.KernelBackend & {
+  disposeData(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   wasm: { HEAPU8: Uint8Array };
@@ -22,9 +23,14 @@ export function rowsToTensor(source: Float32Array, width: number, shape: number[
     const backend = tf.backend() as WasmBackend;
     const info = backend.makeOutput(shape, 'float32');
     const out = new Float32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(info.dataId).memoryOffset, count * width);
-    const addon = nativeBlas().addon;
-    if (addon) addon.gatherRows(source, width, order ?? null, start, count, out);
-    else copyRows(source, width, out, start, count, order);
+    const addon = nativeAddonInUse();
+    try {
+      if (addon) addon.gatherRows(source, width, order ?? null, start, count, out);
+      else copyRows(source, width, out, start, count, order);
+    } catch (e) {
+      backend.disposeData(info.dataId);
+      throw e;
+    }
     return tf.engine().makeTensorFromTensorInfo(info, backend);
   }
   const out = new Float32Array(count * width);

@@ -61,7 +61,11 @@ export function speedUpMatMul(): string {
     : `matMul: XNNPACK inside WASM; the faster native OpenBLAS matMul is not in use: ${native.reason} (fix: ${native.fix})`;
 }
 
-/** Whether matMul on WASM uses the native addon when it is built (lesson 11, the tests and the benchmark compare both); returns whether the addon is built. */
+/**
+ * Whether WASM uses the native addon when it is built, for matMul and the passes around it (a
+ * dense layer's bias, relu and gradient, the batch gather): lesson 11, the tests and the
+ * benchmark compare both. Returns whether the addon is built.
+ */
 export function useNativeMatMul(on: boolean): boolean {
   useNative = on;
   return !!nativeBlas().addon;
@@ -114,6 +118,11 @@ function fusedSgemmKernel(addon: BlasAddon, { inputs: { a, b, bias, preluActivat
   return out;
 }
 
+/** The native addon when it is built and in use (useNativeMatMul), else undefined. */
+export function nativeAddonInUse(): BlasAddon | undefined {
+  return useNative ? nativeBlas().addon : undefined;
+}
+
 /** The kernel that gives a dense layer its parameter gradients in one call (see runtime/kernels/dense.ts). */
 export const DENSE_PARAM_GRAD = 'DownhillDenseParamGrad';
 
@@ -136,9 +145,15 @@ function denseParamGradKernel({ inputs: { dy, x, y }, backend }: DenseParamGradA
   const dw = backend.makeOutput([inputs, outputs], 'float32');
   const db = backend.makeOutput([outputs], 'float32');
   const g = y ? backend.makeOutput([rows, outputs], 'float32') : undefined;
+  const made = g ? [dw, db, g] : [dw, db];
   const view = heapView(backend);
-  addon.denseParamGrad(rows, inputs, outputs, view(dy), view(x), y ? view(y) : null, view(dw), view(db), g ? view(g) : null);
-  return g ? [dw, db, g] : [dw, db];
+  try {
+    addon.denseParamGrad(rows, inputs, outputs, view(dy), view(x), y ? view(y) : null, view(dw), view(db), g ? view(g) : null);
+  } catch (e) {
+    for (const t of made) backend.disposeData(t.dataId);
+    throw e;
+  }
+  return made;
 }
 
 /** A float32 tensor's data in the WASM heap; taken after every makeOutput, since allocating may grow the heap and replace its buffer. */

@@ -17,7 +17,7 @@ import { DENSE_PARAM_GRAD, hasDenseParamGrad } from '../wasm_matmul';
  * needs it for the mask). On wasm with the native addon, g, ∂w and ∂b come from one
  * native call (DENSE_PARAM_GRAD, runtime/wasm_matmul.ts) instead of five kernels; it
  * computes them whenever the layer is differentiated, so a gradient with respect to
- * the data alone also pays for ∂w.
+ * the data alone also pays for ∂w (a second-order gradient takes the separate ops).
  */
 const KERNELS = { linear: 'DownhillDense', relu: 'DownhillDenseRelu' } as const;
 const BACKENDS = ['cpu', 'wasm', 'webgpu', 'webgl', 'tensorflow'];
@@ -48,7 +48,7 @@ for (const [activation, kernelName] of Object.entries(KERNELS)) {
     outputsToSave: [activation === 'relu'],
     gradFunc: (dy, saved) => {
       const [x, w, y] = saved;
-      if (hasDenseParamGrad() && x.rank === 2) {
+      if (nativeGradientFits(dy as tf.Tensor, x, w)) {
         const [dw, db, g = dy as tf.Tensor] = tf.engine().runKernel(DENSE_PARAM_GRAD, { dy, x, ...(y ? { y } : {}) } as unknown as tf.NamedTensorMap, {}) as tf.Tensor[];
         return { x: () => tf.matMul(g, w, false, true), w: () => dw, b: () => db };
       }
@@ -61,6 +61,18 @@ for (const [activation, kernelName] of Object.entries(KERNELS)) {
       };
     },
   });
+}
+
+/**
+ * Whether DENSE_PARAM_GRAD can give this gradient: on wasm with the addon, float32 and non-empty 2-D
+ * operands, and not while an outer tape records (a second-order gradient needs the separate ops,
+ * which have gradients of their own; the native kernel has none).
+ */
+function nativeGradientFits(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): boolean {
+  return (
+    hasDenseParamGrad() && tf.engine().state.gradientDepth === 0 && x.rank === 2 && dy.rank === 2 &&
+    [dy, x, w].every((t) => t.dtype === 'float32' && t.size > 0)
+  );
 }
 
 /** Whether the active backend can run the fused dense kernels (else TF.js's separate ops do). */
