@@ -22,25 +22,35 @@ export interface Batch {
 export function* batches(d: Dataset, batchSize: number, order?: Int32Array): Generator<Batch> {
   if (order) checkOrder(order, d.size);
   const w = widths(d);
-  const labels = d.y instanceof Int32Array;
   for (let start = 0; start < d.size; start += batchSize) {
     const n = Math.min(batchSize, d.size - start);
-    // A fresh buffer per batch: the cpu backend keeps a reference to it.
-    const y = labels ? new Int32Array(n * w.y) : new Float32Array(n * w.y);
-    if (order && w.y === 1) {
-      for (let j = 0; j < n; j++) y[j] = d.y[order[start + j]];
-    } else if (order) {
-      for (let j = 0; j < n; j++) {
-        const i = order[start + j];
-        y.set(d.y.subarray(i * w.y, (i + 1) * w.y), j * w.y);
-      }
-    } else {
-      y.set(d.y.subarray(start * w.y, (start + n) * w.y));
-    }
-    const yTensor = tf.tensor(y, [n, ...d.yShape], labels ? 'int32' : 'float32');
-    if (labels) rememberLabelRange(yTensor, y as Int32Array);
-    yield { x: rowsToTensor(d.x, w.x, [n, ...d.xShape], start, n, order), y: yTensor, size: n };
+    yield { x: rowsToTensor(d.x, w.x, [n, ...d.xShape], start, n, order), y: targetRows(d, start, n, order), size: n };
   }
+}
+
+/**
+ * The targets of `count` samples from `start` (or of those `order` lists from `start`),
+ * copied on the host into a new tensor; class labels remember their range, so that the
+ * label check reads nothing back.
+ */
+export function targetRows(d: Dataset, start: number, count: number, order?: Int32Array): tf.Tensor {
+  const width = widths(d).y;
+  const labels = d.y instanceof Int32Array;
+  // A fresh buffer per batch: the cpu and webgpu backends keep a reference to it.
+  const y = labels ? new Int32Array(count * width) : new Float32Array(count * width);
+  if (order && width === 1) {
+    for (let j = 0; j < count; j++) y[j] = d.y[order[start + j]];
+  } else if (order) {
+    for (let j = 0; j < count; j++) {
+      const i = order[start + j];
+      y.set(d.y.subarray(i * width, (i + 1) * width), j * width);
+    }
+  } else {
+    y.set(d.y.subarray(start * width, (start + count) * width));
+  }
+  const tensor = tf.tensor(y, [count, ...d.yShape], labels ? 'int32' : 'float32');
+  if (labels) rememberLabelRange(tensor, y as Int32Array);
+  return tensor;
 }
 
 /** An order must list every sample once: a permutation of 0 … size − 1 (as epochOrder makes). */

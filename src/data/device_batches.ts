@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { largestResidentDatasetBytes } from '../runtime/binding_limit';
-import { Batch, batches } from './batches';
-import { Dataset, toTensors, widths } from './dataset';
+import { Batch, batches, targetRows } from './batches';
+import { Dataset, toTensors } from './dataset';
 import { rangeOf, rememberLabelRange } from './labels';
 
 /** Batches of one dataset for a whole run: `epoch(order)` yields one epoch's batches; dispose() frees the upload. */
@@ -44,8 +44,8 @@ export function batchSource(d: Dataset, batchSize: number, limitBytes = largestR
         } else {
           yield withRange(
             tf.tidy(() => {
-              const rows = order.subarray(start, start + size);
-              return { x: tf.gather(all.x, tf.tensor1d(rows, 'int32')), y: hostRows(d, rows), size };
+              const rows = tf.tensor1d(order.subarray(start, start + size), 'int32');
+              return { x: tf.gather(all.x, rows), y: targetRows(d, start, size, order), size };
             }),
           );
         }
@@ -55,10 +55,3 @@ export function batchSource(d: Dataset, batchSize: number, limitBytes = largestR
   };
 }
 
-/** The targets of the given samples, copied on the host into a new tensor. */
-function hostRows(d: Dataset, rows: Int32Array): tf.Tensor {
-  const width = widths(d).y;
-  const y = d.y instanceof Int32Array ? new Int32Array(rows.length * width) : new Float32Array(rows.length * width);
-  rows.forEach((i, j) => y.set(d.y.subarray(i * width, (i + 1) * width), j * width));
-  return tf.tensor(y, [rows.length, ...d.yShape], d.y instanceof Int32Array ? 'int32' : 'float32');
-}
